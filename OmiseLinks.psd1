@@ -1,0 +1,30 @@
+@{
+    # The version comes from Directory.Build.props; the build stamps it into out/OmiseLinks/OmiseLinks.psd1.
+    ModuleVersion        = '0.0.0'
+    RootModule           = 'OmiseLinks.dll'
+    GUID                 = '5b0f3f7e-8c3a-4d55-9a0e-2f6b8f1c7d41'
+    Author               = 'OmiseLinks contributors'
+    CompanyName          = 'OmiseLinks contributors'
+    Copyright            = '(c) 2026 OmiseLinks contributors. MIT License.'
+    Description          = 'Create and manage Omise payment links (single-use or multiple-use) from PowerShell: CSV in, links out, exactly once.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess     = @('OmiseLinks.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Connect-Omise'
+        'Disconnect-Omise'
+        'New-OmiseLink'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Omise', 'Payments', 'PaymentLinks', 'Links', 'Thailand', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            ProjectUri   = 'https://github.com/omiselinks/OmiseLinks'
+            LicenseUri   = 'https://github.com/omiselinks/OmiseLinks/blob/main/LICENSE'
+            ReleaseNotes = 'See CHANGELOG.md: https://github.com/omiselinks/OmiseLinks/blob/main/CHANGELOG.md'
+        }
+    }
+}

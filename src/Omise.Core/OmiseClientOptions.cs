@@ -1,0 +1,54 @@
+using System;
+
+namespace Omise.Core
+{
+    /// <summary>How one client talks to the API. Immutable once the client is built.</summary>
+    public sealed class OmiseClientOptions
+    {
+        public const string ApiVersion = "2019-05-29";
+
+        public OmiseClientOptions(SecretKey secretKey, Uri? baseUri = null)
+        {
+            SecretKey = secretKey ?? throw new ArgumentNullException(nameof(secretKey));
+            BaseUri = ApiEndpoint.Validate(baseUri ?? ApiEndpoint.Default);
+        }
+
+        public SecretKey SecretKey { get; }
+        public Uri BaseUri { get; }
+
+        /// <summary>e.g. "OmiseLinks/1.0.0 PowerShell/7.4.6".</summary>
+        public string UserAgent { get; set; } = "OmiseLinks";
+
+        /// <summary>Per attempt; the official libraries use 60 s.</summary>
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
+
+        /// <summary>Connections kept open per host; at least the largest -ThrottleLimit (10).</summary>
+        public int MaxConnectionsPerServer { get; set; } = 16;
+
+        public RetryPolicy Retry { get; set; } = new RetryPolicy();
+    }
+
+    /// <summary>Bounded retries with exponential backoff and full jitter; Retry-After wins when sent.</summary>
+    public sealed class RetryPolicy
+    {
+        /// <summary>Attempts in all, the first included. 1 means no retry.</summary>
+        public int MaxAttempts { get; set; } = 5;
+        public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+        public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(20);
+
+        public static RetryPolicy None => new RetryPolicy { MaxAttempts = 1 };
+
+        private static readonly Random Seeds = new Random();
+        [ThreadStatic] private static Random? _random;
+
+        /// <summary>The wait before attempt number <paramref name="nextAttempt"/> (2 for the first retry).</summary>
+        public TimeSpan DelayBefore(int nextAttempt, TimeSpan? retryAfter)
+        {
+            if (retryAfter.HasValue)
+                return retryAfter.Value < MaxDelay ? (retryAfter.Value < TimeSpan.Zero ? TimeSpan.Zero : retryAfter.Value) : MaxDelay;
+            if (_random == null) { lock (Seeds) _random = new Random(Seeds.Next()); }
+            var ceiling = Math.Min(MaxDelay.TotalMilliseconds, BaseDelay.TotalMilliseconds * Math.Pow(2, nextAttempt - 2));
+            return TimeSpan.FromMilliseconds(ceiling / 2 + _random.NextDouble() * ceiling / 2);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Omise.Core
+{
+    /// <summary>
+    /// Runs work items concurrently (at most <c>maxConcurrency</c> at once) and hands the finished ones back
+    /// strictly in the order they were submitted. Nothing here writes anywhere: the caller's thread takes the
+    /// results and reports them, so a PowerShell cmdlet keeps every Write* call on its pipeline thread.
+    /// At most <c>maxBuffered</c> items are held, so memory stays flat however many are submitted.
+    /// </summary>
+    public sealed class OrderedWork<TState, TResult>
+    {
+        private readonly Queue<Item> _queue = new Queue<Item>();
+        private readonly SemaphoreSlim _slots;
+        private readonly int _maxBuffered;
+
+        public OrderedWork(int maxConcurrency, int maxBuffered)
+        {
+            if (maxConcurrency < 1) throw new ArgumentOutOfRangeException(nameof(maxConcurrency));
+            _slots = new SemaphoreSlim(maxConcurrency, maxConcurrency);
+            _maxBuffered = Math.Max(maxBuffered, maxConcurrency);
+        }
+
+        public sealed class Item
+        {
+            internal Item(TState state, Task<TResult> task) { State = state; Task = task; }
+            public TState State { get; }
+            public Task<TResult> Task { get; }
+        }
+
+        public int Count => _queue.Count;
+        public bool IsFull => _queue.Count >= _maxBuffered;
+
+        /// <summary>Starts the work now (it waits for a free slot before running).</summary>
+        public void Submit(TState state, Func<CancellationToken, Task<TResult>> work, CancellationToken cancellationToken)
+        {
+            _queue.Enqueue(new Item(state, RunAsync(work, cancellationToken)));
+        }
+
+        /// <summary>An item whose result is already known (e.g. a row that failed validation), kept in order with the rest.</summary>
+        public void SubmitCompleted(TState state, TResult result) =>
+            _queue.Enqueue(new Item(state, Task.FromResult(result)));
+
+        private async Task<TResult> RunAsync(Func<CancellationToken, Task<TResult>> work, CancellationToken cancellationToken)
+        {
+            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try { return await work(cancellationToken).ConfigureAwait(false); }
+            finally { _slots.Release(); }
+        }
+
+        /// <summary>
+        /// The oldest item once it has finished, waiting at most <paramref name="wait"/> for it; null if it is still running
+        /// or nothing is queued.
+        /// </summary>
+        public Item? TakeNext(TimeSpan wait)
+        {
+            if (_queue.Count == 0) return null;
+            var head = _queue.Peek();
+            if (!head.Task.IsCompleted)
+            {
+                try { head.Task.Wait(wait); }
+                catch (AggregateException) { }
+                if (!head.Task.IsCompleted) return null;
+            }
+            return _queue.Dequeue();
+        }
+
+        /// <summary>Everything still queued, in order, without waiting (used when the pipeline is torn down).</summary>
+        public IEnumerable<Item> DrainAll()
+        {
+            while (_queue.Count > 0) yield return _queue.Dequeue();
+        }
+
+    }
+}

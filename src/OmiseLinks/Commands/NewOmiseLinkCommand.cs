@@ -1,0 +1,139 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using Omise.Core;
+using Omise.Core.Models;
+using OmiseLinks.Binding;
+
+namespace OmiseLinks.Commands
+{
+    /// <summary>
+    /// New-OmiseLink: one payment link per input row. Rows are sent concurrently (-ThrottleLimit) and reported
+    /// in input order: each row ends as exactly one Link or exactly one error.
+    /// </summary>
+    [Cmdlet(VerbsCommon.New, "OmiseLink", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(Link))]
+    public sealed class NewOmiseLinkCommand : OmiseApiCmdlet, IDisposable
+    {
+        public const int DefaultThrottleLimit = 4;
+
+        /// <summary>In the smallest currency unit (satang, cents; yen as is). 0 lets the customer enter the amount.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("AmountSatang", "AmountCents", "AmountMinor", "MinorAmount")]
+        [StrictAmount]
+        [ValidateRange(0, long.MaxValue)]
+        public long Amount { get; set; }
+
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Alias("Ccy", "CurrencyCode")]
+        [ValidateSet("thb", "jpy", "sgd", "myr", "usd", IgnoreCase = true)]
+        public string Currency { get; set; } = string.Empty;
+
+        [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
+        [Alias("Subject", "LinkTitle")]
+        [ValidateNotNullOrEmpty]
+        public string Title { get; set; } = string.Empty;
+
+        [Parameter(Mandatory = true, Position = 3, ValueFromPipelineByPropertyName = true)]
+        [Alias("Desc", "Details", "Memo")]
+        [ValidateNotNullOrEmpty]
+        public string Description { get; set; } = string.Empty;
+
+        /// <summary>A multiple-use link (can be paid more than once).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("MultipleUse", "MultiUse", "Reusable")]
+        [CsvBoolean("Multiple")]
+        public SwitchParameter Multiple { get; set; }
+
+        /// <summary>Your own reference for the row (invoice number...), copied onto the output Link to join it back. Not sent to Omise.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Invoice", "InvoiceId", "InvoiceNumber", "InvoiceNo", "OrderId", "Ref")]
+        public string? Reference { get; set; }
+
+        /// <summary>How many requests may be in flight at once (1 to 10; Omise asks for at most 10).</summary>
+        [Parameter]
+        [ValidateRange(1, 10)]
+        public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
+
+        /// <summary>The whole input row, kept as the target of its error record.</summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        public PSObject? InputObject { get; set; }
+
+        private sealed class Row
+        {
+            public Row(object target, LinkCreateRequest request, string? reference)
+            {
+                Target = target;
+                Request = request;
+                Reference = reference;
+            }
+            public object Target { get; }
+            public LinkCreateRequest Request { get; }
+            public string? Reference { get; }
+            public string Describe() => $"'{Request.Title}' ({LinkOutput.FormatMoney(Request.Amount, Request.Currency)})";
+        }
+
+        private OrderedWork<Row, Link>? _work;
+
+        protected override void BeginProcessing()
+        {
+            ResolveSession();
+            _work = new OrderedWork<Row, Link>(ThrottleLimit, ThrottleLimit * 4);
+        }
+
+        protected override void ProcessRecord()
+        {
+            var request = new LinkCreateRequest(Amount, Currency, Title, Description, Multiple.IsPresent);
+            var row = new Row((object?)InputObject ?? request, request, Reference);
+            var target = $"{row.Describe()}, {(request.Multiple ? "multiple-use" : "single-use")}, description '{request.Description}'";
+            if (!ShouldProcess(target, "Create payment link")) return;
+
+            var client = Client;
+            using (OmiseTrace.Use(QueueTrace))
+                _work!.Submit(row, ct => client.CreateLinkAsync(request, ct), CancellationToken);
+            WriteFinished(wait: false);
+        }
+
+        protected override void EndProcessing() => WriteFinished(wait: true);
+
+        /// <summary>Writes finished rows in input order; waits for the oldest one when asked to, or when the buffer is full.</summary>
+        private void WriteFinished(bool wait)
+        {
+            while (_work!.Count > 0)
+            {
+                var mustWait = wait || _work.IsFull;
+                var item = _work.TakeNext(mustWait ? TimeSpan.FromMilliseconds(100) : TimeSpan.Zero);
+                FlushTrace();
+                if (item == null)
+                {
+                    if (!mustWait) return;
+                    if (Stopping) throw new PipelineStoppedException();
+                    continue;
+                }
+                Report(item.State, item.Task);
+            }
+        }
+
+        private void Report(Row row, Task<Link> task)
+        {
+            if (task.Status == TaskStatus.RanToCompletion)
+            {
+                var output = LinkOutput.Wrap(task.Result);
+                output.Properties.Add(new PSNoteProperty("Reference", row.Reference));
+                WriteObject(output);
+                return;
+            }
+            if (task.IsCanceled) throw new PipelineStoppedException();
+            var error = task.Exception!.GetBaseException();
+            if (error is OmiseApiException api)
+            {
+                WriteError(ApiErrorRecord(api, row.Target, "Could not create the link " + row.Describe()));
+                return;
+            }
+            WriteError(new ErrorRecord(error, "CreateLinkFailed", ErrorCategory.NotSpecified, row.Target));
+        }
+
+        public void Dispose() { }
+    }
+}

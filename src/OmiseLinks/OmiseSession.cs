@@ -1,0 +1,42 @@
+using System;
+using Omise.Core;
+
+namespace OmiseLinks
+{
+    /// <summary>
+    /// A connection to the Omise API: which endpoint, which key (as a hint only), which mode.
+    /// The key itself is held by the client inside and is never a property, nor part of ToString.
+    /// </summary>
+    public sealed class OmiseSession
+    {
+        internal OmiseSession(OmiseClient client, string? accountId, string? accountEmail)
+        {
+            Client = client;
+            AccountId = accountId;
+            AccountEmail = accountEmail;
+            ConnectedAt = DateTime.UtcNow;
+        }
+
+        internal OmiseClient Client { get; }
+
+        public Uri ApiUri => Client.Options.BaseUri;
+        public string ApiVersion => OmiseClientOptions.ApiVersion;
+
+        /// <summary>Test or Live, from the key.</summary>
+        public string Mode => Client.Options.SecretKey.IsTestKey ? "Test" : "Live";
+
+        /// <summary>Enough of the key to recognise it, e.g. skey_test_…u0t.</summary>
+        public string KeyHint => Client.Options.SecretKey.Hint;
+
+        /// <summary>The account the key belongs to; empty when connected with -SkipValidation.</summary>
+        public string? AccountId { get; }
+        public string? AccountEmail { get; }
+
+        /// <summary>False when Connect-Omise was told -SkipValidation, so no request has checked the key yet.</summary>
+        public bool Validated => AccountId != null;
+
+        public DateTime ConnectedAt { get; }
+
+        public override string ToString() => $"Omise {Mode} session {KeyHint} at {ApiUri}";
+    }
+}

@@ -1,0 +1,184 @@
+using System.Management.Automation;
+using Omise.Emulator;
+
+namespace OmiseLinks.Tests;
+
+public class ConnectOmiseTests
+{
+    [Fact]
+    public async Task PassThru_session_says_uri_version_mode_and_a_key_hint_but_never_the_key()
+    {
+        await using var bed = await TestBed.StartAsync(connect: false);
+        var result = bed.Run("Connect-Omise -SecretKey $key -ApiUri $api -PassThru -Verbose; $s = Connect-Omise -SecretKey $key -ApiUri $api -PassThru; \"$s\"");
+
+        Assert.Null(result.Terminating);
+        Assert.Empty(result.Errors);
+        var session = result.Output[0];
+        Assert.Equal(bed.Emulator.BaseUri.ToString(), session.Properties["ApiUri"].Value.ToString());
+        Assert.Equal("2019-05-29", session.Properties["ApiVersion"].Value);
+        Assert.Equal("Test", session.Properties["Mode"].Value);
+        var key = bed.Emulator.SecretKey;
+        Assert.Equal("skey_test_\u2026" + key[^3..], session.Properties["KeyHint"].Value);
+        Assert.StartsWith("acct_", (string)session.Properties["AccountId"].Value);
+        Assert.Contains("skey_test_\u2026", result.Output[1].ToString());
+        Assert.DoesNotContain(key, result.AllText());
+        Assert.Contains(result.Verbose, v => v.Contains("GET /account -> 200"));
+    }
+
+    [Fact]
+    public async Task Credential_password_is_the_key_as_in_an_Azure_Automation_credential_asset()
+    {
+        await using var bed = await TestBed.StartAsync(connect: false);
+        var result = bed.Run("$cred = [pscredential]::new('omise', $key); Connect-Omise -Credential $cred -ApiUri $api -PassThru");
+        Assert.Empty(result.Errors);
+        Assert.Equal("Test", result.Output.Single().Properties["Mode"].Value);
+        Assert.Equal(1, bed.Emulator.RequestCount);
+    }
+
+    [Fact]
+    public async Task A_public_key_is_refused_before_any_request_and_the_message_says_to_use_the_secret_key()
+    {
+        await using var bed = await TestBed.StartAsync(connect: false);
+        bed.Shell.SetVariable("pkey", TestBed.Secure(bed.Emulator.PublicKey));
+        var result = bed.Run("Connect-Omise -SecretKey $pkey -ApiUri $api");
+
+        Assert.NotNull(result.Terminating);
+        Assert.Equal("InvalidSecretKey,OmiseLinks.Commands.ConnectOmiseCommand", result.Terminating!.ErrorRecord.FullyQualifiedErrorId);
+        Assert.Contains("public key", result.Terminating.Message);
+        Assert.Contains("skey_", result.Terminating.Message);
+        Assert.Equal(0, bed.Emulator.RequestCount);
+        Assert.DoesNotContain(bed.Emulator.PublicKey, result.AllText());
+    }
+
+    [Fact]
+    public async Task A_rejected_key_is_a_terminating_AuthenticationError_that_says_the_key_was_refused()
+    {
+        await using var bed = await TestBed.StartAsync(connect: false);
+        const string wrongKey = "skey_test_0000000000wrongkey42";
+        bed.Shell.SetVariable("wrong", TestBed.Secure(wrongKey));
+        var result = bed.Run("Connect-Omise -SecretKey $wrong -ApiUri $api -Verbose");
+
+        Assert.NotNull(result.Terminating);
+        var record = result.Terminating!.ErrorRecord;
+        Assert.Equal("AuthenticationFailed,OmiseLinks.Commands.ConnectOmiseCommand", record.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.AuthenticationError, record.CategoryInfo.Category);
+        Assert.Contains("refused the secret key skey_test_\u2026y42", record.ToString());
+        Assert.DoesNotContain(wrongKey, result.AllText());
+        var after = bed.Run("New-OmiseLink -Amount 100 -Currency thb -Title t -Description d");
+        Assert.Equal("NotConnected,OmiseLinks.Commands.NewOmiseLinkCommand", after.Terminating?.ErrorRecord.FullyQualifiedErrorId);
+    }
+
+    [Theory]
+    [InlineData("http://api.example.com")]
+    [InlineData("ftp://127.0.0.1/")]
+    public async Task Clear_text_http_is_refused_unless_the_host_is_loopback(string uri)
+    {
+        await using var bed = await TestBed.StartAsync(connect: false);
+        var result = bed.Run($"Connect-Omise -SecretKey $key -ApiUri '{uri}' -SkipValidation");
+        Assert.Equal("InvalidApiUri,OmiseLinks.Commands.ConnectOmiseCommand", result.Terminating?.ErrorRecord.FullyQualifiedErrorId);
+        Assert.Contains("https://", result.Terminating!.Message);
+    }
+
+    [Fact]
+    public async Task SkipValidation_sends_nothing_and_the_session_says_it_is_not_validated()
+    {
+        await using var bed = await TestBed.StartAsync(connect: false);
+        var result = bed.Run("Connect-Omise -SecretKey $key -ApiUri $api -SkipValidation -PassThru");
+        Assert.Empty(result.Errors);
+        Assert.Equal(false, result.Output.Single().Properties["Validated"].Value);
+        Assert.Equal(0, bed.Emulator.RequestCount);
+    }
+
+    [Fact]
+    public async Task Calling_an_API_cmdlet_without_a_session_says_to_run_Connect_Omise()
+    {
+        await using var bed = await TestBed.StartAsync(connect: false);
+        var result = bed.Run("New-OmiseLink -Amount 100 -Currency thb -Title t -Description d");
+        Assert.NotNull(result.Terminating);
+        Assert.Equal("NotConnected,OmiseLinks.Commands.NewOmiseLinkCommand", result.Terminating!.ErrorRecord.FullyQualifiedErrorId);
+        Assert.Contains("Connect-Omise", result.Terminating.Message);
+    }
+
+    [Fact]
+    public async Task Two_runspaces_in_one_process_keep_their_own_sessions()
+    {
+        await using var first = await TestBed.StartAsync();
+        await using var second = await TestBed.StartAsync(new EmulatorOptions { SecretKey = "skey_test_5ec0ndacc0untk3yxyz" });
+
+        first.Run("New-OmiseLink -Amount 100 -Currency thb -Title one -Description d");
+        second.Run("New-OmiseLink -Amount 200 -Currency thb -Title two -Description d");
+        var hint = second.Run("(Connect-Omise -SecretKey $key -ApiUri $api -PassThru).KeyHint").Output.Single();
+
+        Assert.Equal(["one"], first.Emulator.Links.Select(l => l.Title));
+        Assert.Equal(["two"], second.Emulator.Links.Select(l => l.Title));
+        Assert.Equal("skey_test_\u2026xyz", hint.ToString());
+    }
+
+    [Fact]
+    public async Task Session_parameter_uses_another_session_than_the_current_one()
+    {
+        await using var bed = await TestBed.StartAsync();
+        await using var other = await EmulatorServer.StartAsync(new EmulatorOptions { SecretKey = "skey_test_0therk3y0therk3yabc" });
+        bed.Shell.SetVariable("otherKey", TestBed.Secure(other.SecretKey));
+        bed.Shell.SetVariable("otherApi", other.BaseUri);
+
+        var result = bed.Run("""
+            $current = Connect-Omise -SecretKey $key -ApiUri $api -PassThru
+            $s = Connect-Omise -SecretKey $otherKey -ApiUri $otherApi -PassThru
+            Connect-Omise -SecretKey $key -ApiUri $api
+            New-OmiseLink -Amount 100 -Currency thb -Title elsewhere -Description d -Session $s
+            New-OmiseLink -Amount 100 -Currency thb -Title here -Description d
+            """);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(["elsewhere"], other.Links.Select(l => l.Title));
+        Assert.Equal(["here"], bed.Emulator.Links.Select(l => l.Title));
+    }
+
+    [Fact]
+    public async Task Disconnect_forgets_the_current_session()
+    {
+        await using var bed = await TestBed.StartAsync();
+        var result = bed.Run("Disconnect-Omise; New-OmiseLink -Amount 100 -Currency thb -Title t -Description d");
+        Assert.Equal("NotConnected,OmiseLinks.Commands.NewOmiseLinkCommand", result.Terminating?.ErrorRecord.FullyQualifiedErrorId);
+    }
+}
+
+/// <summary>Environment variables are process-wide: these tests run alone, not beside others that read them.</summary>
+[CollectionDefinition("Environment", DisableParallelization = true)]
+public class EnvironmentCollection { }
+
+[Collection("Environment")]
+public class ConnectFromEnvironmentTests
+{
+    [Fact]
+    public async Task With_no_key_parameter_the_key_and_uri_come_from_OMISE_SECRET_KEY_and_OMISE_API_URI()
+    {
+        await using var bed = await TestBed.StartAsync(connect: false);
+        Environment.SetEnvironmentVariable("OMISE_SECRET_KEY", bed.Emulator.SecretKey);
+        Environment.SetEnvironmentVariable("OMISE_API_URI", bed.Emulator.BaseUri.ToString());
+        try
+        {
+            var result = bed.Run("Connect-Omise -PassThru -Verbose -Debug; New-OmiseLink -Amount 5000 -Currency thb -Title runbook -Description d -Verbose -Debug");
+            Assert.Empty(result.Errors);
+            Assert.Equal("Test", result.Output[0].Properties["Mode"].Value);
+            Assert.Equal(["runbook"], bed.Emulator.Links.Select(l => l.Title));
+            Assert.DoesNotContain(bed.Emulator.SecretKey, result.AllText());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("OMISE_SECRET_KEY", null);
+            Environment.SetEnvironmentVariable("OMISE_API_URI", null);
+        }
+    }
+
+    [Fact]
+    public async Task With_no_key_anywhere_the_error_names_the_three_ways_to_give_one()
+    {
+        await using var bed = await TestBed.StartAsync(connect: false);
+        Environment.SetEnvironmentVariable("OMISE_SECRET_KEY", null);
+        var result = bed.Run("Connect-Omise");
+        Assert.Equal("SecretKeyMissing,OmiseLinks.Commands.ConnectOmiseCommand", result.Terminating?.ErrorRecord.FullyQualifiedErrorId);
+        Assert.Contains("OMISE_SECRET_KEY", result.Terminating!.Message);
+    }
+}

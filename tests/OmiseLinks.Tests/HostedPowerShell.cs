@@ -1,0 +1,101 @@
+using System.Collections.ObjectModel;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+
+namespace OmiseLinks.Tests;
+
+/// <summary>Where the built module is: out/OmiseLinks under the repository root.</summary>
+public static class Repo
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string ModuleManifest => Path.Combine(Root, "out", "OmiseLinks", "OmiseLinks.psd1");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Omise.PowerShell.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Omise.PowerShell.sln not found above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>What one run of a script produced, stream by stream, as a user would see it.</summary>
+public sealed class PsResult
+{
+    public required Collection<PSObject> Output { get; init; }
+    public required List<ErrorRecord> Errors { get; init; }
+    public required List<string> Verbose { get; init; }
+    public required List<string> Warnings { get; init; }
+    public required List<string> Debug { get; init; }
+    public required List<string> Information { get; init; }
+    public required List<ProgressRecord> Progress { get; init; }
+    /// <summary>The terminating error, if the script stopped with one.</summary>
+    public RuntimeException? Terminating { get; init; }
+
+    /// <summary>Every text a user could see in any stream, for "the key never shows" checks.</summary>
+    public string AllText() => string.Join("\n",
+        Output.Select(o => o?.ToString() ?? "")
+            .Concat(Output.SelectMany(o => o?.Properties.Select(p => SafeValue(p)) ?? []))
+            .Concat(Errors.Select(e => e.ToString() + " " + e.Exception + " " + e.ErrorDetails?.RecommendedAction + " " + e.TargetObject))
+            .Concat(Verbose).Concat(Warnings).Concat(Debug).Concat(Information)
+            .Concat(Progress.Select(p => p.Activity + " " + p.StatusDescription + " " + p.CurrentOperation))
+            .Append(Terminating?.ToString() ?? "").Append(Terminating?.ErrorRecord?.ToString() ?? ""));
+
+    private static string SafeValue(PSPropertyInfo p)
+    {
+        try { return p.Name + "=" + p.Value; } catch { return p.Name; }
+    }
+}
+
+/// <summary>
+/// A fresh runspace of the real PowerShell engine with the built module imported, as a user's session would be.
+/// </summary>
+public sealed class HostedPowerShell : IDisposable
+{
+    private readonly Runspace _runspace;
+
+    public HostedPowerShell(IDictionary<string, object?>? variables = null)
+    {
+        var state = InitialSessionState.CreateDefault2();
+        state.ImportPSModule(Repo.ModuleManifest);
+        if (variables != null)
+            foreach (var v in variables) state.Variables.Add(new SessionStateVariableEntry(v.Key, v.Value, ""));
+        _runspace = RunspaceFactory.CreateRunspace(state);
+        _runspace.Open();
+    }
+
+    public Runspace Runspace => _runspace;
+
+    public void SetVariable(string name, object? value) => _runspace.SessionStateProxy.SetVariable(name, value);
+
+    /// <summary>Runs a script the way a console would: errors and streams collected, a terminating error captured.</summary>
+    public PsResult Run(string script, object? pipelineInput = null)
+    {
+        using var ps = PowerShell.Create();
+        ps.Runspace = _runspace;
+        ps.AddScript(script);
+        Collection<PSObject> output = [];
+        RuntimeException? terminating = null;
+        try
+        {
+            output = pipelineInput == null ? ps.Invoke() : ps.Invoke(new[] { pipelineInput });
+        }
+        catch (RuntimeException ex)
+        {
+            terminating = ex;
+        }
+        return new PsResult
+        {
+            Output = output,
+            Errors = ps.Streams.Error.ToList(),
+            Verbose = ps.Streams.Verbose.Select(v => v.Message).ToList(),
+            Warnings = ps.Streams.Warning.Select(v => v.Message).ToList(),
+            Debug = ps.Streams.Debug.Select(v => v.Message).ToList(),
+            Information = ps.Streams.Information.Select(v => v.MessageData?.ToString() ?? "").ToList(),
+            Progress = ps.Streams.Progress.ToList(),
+            Terminating = terminating,
+        };
+    }
+
+    public void Dispose() => _runspace.Dispose();
+}

@@ -1,0 +1,62 @@
+using System.Management.Automation;
+using System.Security;
+using Omise.Emulator;
+
+namespace OmiseLinks.Tests;
+
+/// <summary>
+/// One emulator on a free loopback port and one hosted PowerShell runspace with the module imported,
+/// connected to it unless asked not to be. Each test gets its own, so counts and state never leak between tests.
+/// </summary>
+public sealed class TestBed : IAsyncDisposable
+{
+    private TestBed(EmulatorServer emulator, HostedPowerShell shell)
+    {
+        Emulator = emulator;
+        Shell = shell;
+    }
+
+    public EmulatorServer Emulator { get; }
+    public HostedPowerShell Shell { get; }
+
+    public static async Task<TestBed> StartAsync(EmulatorOptions? options = null, bool connect = true)
+    {
+        var emulator = await EmulatorServer.StartAsync(options);
+        var shell = new HostedPowerShell();
+        var bed = new TestBed(emulator, shell);
+        shell.SetVariable("key", Secure(emulator.SecretKey));
+        shell.SetVariable("api", emulator.BaseUri);
+        if (connect)
+        {
+            var result = shell.Run("Connect-Omise -SecretKey $key -ApiUri $api");
+            Assert.Null(result.Terminating);
+            Assert.Empty(result.Errors);
+            emulator.ResetStats();
+        }
+        return bed;
+    }
+
+    public PsResult Run(string script, object? input = null) => Shell.Run(script, input);
+
+    public static SecureString Secure(string text)
+    {
+        var secure = new SecureString();
+        foreach (var c in text) secure.AppendChar(c);
+        secure.MakeReadOnly();
+        return secure;
+    }
+
+    /// <summary>A row as Import-Csv makes it: a PSCustomObject whose values are all strings.</summary>
+    public static PSObject CsvRow(params (string Name, string Value)[] columns)
+    {
+        var row = new PSObject();
+        foreach (var (name, value) in columns) row.Properties.Add(new PSNoteProperty(name, value));
+        return row;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Shell.Dispose();
+        await Emulator.DisposeAsync();
+    }
+}
