@@ -37,6 +37,26 @@ namespace OmiseLinks
 
         public DateTime ConnectedAt { get; }
 
+        private readonly System.Collections.Generic.LinkedList<string> _recentLinkIds = new System.Collections.Generic.LinkedList<string>();
+        internal const int RecentLinkCapacity = 200;
+
+        /// <summary>Remembers a link id this session created or read, newest first, for tab completion of -Id.</summary>
+        internal void RememberLink(string id)
+        {
+            lock (_recentLinkIds)
+            {
+                _recentLinkIds.Remove(id);
+                _recentLinkIds.AddFirst(id);
+                while (_recentLinkIds.Count > RecentLinkCapacity) _recentLinkIds.RemoveLast();
+            }
+        }
+
+        /// <summary>The link ids this session has seen lately, newest first.</summary>
+        internal string[] RecentLinkIds()
+        {
+            lock (_recentLinkIds) return System.Linq.Enumerable.ToArray(_recentLinkIds);
+        }
+
         public override string ToString() => $"Omise {Mode} session {KeyHint} at {ApiUri}";
     }
 }

@@ -121,6 +121,7 @@ namespace OmiseLinks.Commands
             {
                 var output = LinkOutput.Wrap(task.Result);
                 output.Properties.Add(new PSNoteProperty("Reference", row.Reference));
+                ResolveSession().RememberLink(task.Result.Id);
                 WriteObject(output);
                 return;
             }
