@@ -21,6 +21,9 @@ namespace OmiseLinks
 
         protected override void StopProcessing() => _cancellation.Cancel();
 
+        /// <summary>Cancels every request this command still has in flight (before a terminating error).</summary>
+        protected void CancelPending() => _cancellation.Cancel();
+
         /// <summary>Starts core work with this command's trace sink attached, so its lines come back to this command.</summary>
         protected Task<T> Start<T>(Func<CancellationToken, Task<T>> work)
         {

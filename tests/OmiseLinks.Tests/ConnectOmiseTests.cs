@@ -42,10 +42,10 @@ public class ConnectOmiseTests
         bed.Shell.SetVariable("pkey", TestBed.Secure(bed.Emulator.PublicKey));
         var result = bed.Run("Connect-Omise -SecretKey $pkey -ApiUri $api");
 
-        Assert.NotNull(result.Terminating);
-        Assert.Equal("InvalidSecretKey,OmiseLinks.Commands.ConnectOmiseCommand", result.Terminating!.ErrorRecord.FullyQualifiedErrorId);
-        Assert.Contains("public key", result.Terminating.Message);
-        Assert.Contains("skey_", result.Terminating.Message);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("InvalidSecretKey,OmiseLinks.Commands.ConnectOmiseCommand", error.FullyQualifiedErrorId);
+        Assert.Contains("public key", error.ToString());
+        Assert.Contains("skey_", error.ToString());
         Assert.Equal(0, bed.Emulator.RequestCount);
         Assert.DoesNotContain(bed.Emulator.PublicKey, result.AllText());
     }
@@ -58,14 +58,13 @@ public class ConnectOmiseTests
         bed.Shell.SetVariable("wrong", TestBed.Secure(wrongKey));
         var result = bed.Run("Connect-Omise -SecretKey $wrong -ApiUri $api -Verbose");
 
-        Assert.NotNull(result.Terminating);
-        var record = result.Terminating!.ErrorRecord;
+        var record = Assert.Single(result.Errors);
         Assert.Equal("AuthenticationFailed,OmiseLinks.Commands.ConnectOmiseCommand", record.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.AuthenticationError, record.CategoryInfo.Category);
         Assert.Contains("refused the secret key skey_test_\u2026y42", record.ToString());
         Assert.DoesNotContain(wrongKey, result.AllText());
         var after = bed.Run("New-OmiseLink -Amount 100 -Currency thb -Title t -Description d");
-        Assert.Equal("NotConnected,OmiseLinks.Commands.NewOmiseLinkCommand", after.Terminating?.ErrorRecord.FullyQualifiedErrorId);
+        Assert.Equal("NotConnected,OmiseLinks.Commands.NewOmiseLinkCommand", after.FirstError?.FullyQualifiedErrorId);
     }
 
     [Theory]
@@ -75,8 +74,9 @@ public class ConnectOmiseTests
     {
         await using var bed = await TestBed.StartAsync(connect: false);
         var result = bed.Run($"Connect-Omise -SecretKey $key -ApiUri '{uri}' -SkipValidation");
-        Assert.Equal("InvalidApiUri,OmiseLinks.Commands.ConnectOmiseCommand", result.Terminating?.ErrorRecord.FullyQualifiedErrorId);
-        Assert.Contains("https://", result.Terminating!.Message);
+        Assert.Equal("InvalidApiUri,OmiseLinks.Commands.ConnectOmiseCommand", result.FirstError?.FullyQualifiedErrorId);
+        Assert.Contains("https://", result.FirstError!.ToString());
+        Assert.Equal(0, bed.Emulator.RequestCount);
     }
 
     [Fact]
@@ -94,9 +94,8 @@ public class ConnectOmiseTests
     {
         await using var bed = await TestBed.StartAsync(connect: false);
         var result = bed.Run("New-OmiseLink -Amount 100 -Currency thb -Title t -Description d");
-        Assert.NotNull(result.Terminating);
-        Assert.Equal("NotConnected,OmiseLinks.Commands.NewOmiseLinkCommand", result.Terminating!.ErrorRecord.FullyQualifiedErrorId);
-        Assert.Contains("Connect-Omise", result.Terminating.Message);
+        Assert.Equal("NotConnected,OmiseLinks.Commands.NewOmiseLinkCommand", result.FirstError?.FullyQualifiedErrorId);
+        Assert.Contains("Connect-Omise", result.FirstError!.ToString());
     }
 
     [Fact]
@@ -140,7 +139,7 @@ public class ConnectOmiseTests
     {
         await using var bed = await TestBed.StartAsync();
         var result = bed.Run("Disconnect-Omise; New-OmiseLink -Amount 100 -Currency thb -Title t -Description d");
-        Assert.Equal("NotConnected,OmiseLinks.Commands.NewOmiseLinkCommand", result.Terminating?.ErrorRecord.FullyQualifiedErrorId);
+        Assert.Equal("NotConnected,OmiseLinks.Commands.NewOmiseLinkCommand", result.FirstError?.FullyQualifiedErrorId);
     }
 }
 
@@ -178,7 +177,7 @@ public class ConnectFromEnvironmentTests
         await using var bed = await TestBed.StartAsync(connect: false);
         Environment.SetEnvironmentVariable("OMISE_SECRET_KEY", null);
         var result = bed.Run("Connect-Omise");
-        Assert.Equal("SecretKeyMissing,OmiseLinks.Commands.ConnectOmiseCommand", result.Terminating?.ErrorRecord.FullyQualifiedErrorId);
-        Assert.Contains("OMISE_SECRET_KEY", result.Terminating!.Message);
+        Assert.Equal("SecretKeyMissing,OmiseLinks.Commands.ConnectOmiseCommand", result.FirstError?.FullyQualifiedErrorId);
+        Assert.Contains("OMISE_SECRET_KEY", result.FirstError!.ToString());
     }
 }

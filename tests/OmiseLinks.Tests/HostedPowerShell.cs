@@ -29,8 +29,14 @@ public sealed class PsResult
     public required List<string> Debug { get; init; }
     public required List<string> Information { get; init; }
     public required List<ProgressRecord> Progress { get; init; }
-    /// <summary>The terminating error, if the script stopped with one.</summary>
+    /// <summary>The script-terminating error (throw, -ErrorAction Stop), if the script stopped with one.</summary>
     public RuntimeException? Terminating { get; init; }
+
+    /// <summary>
+    /// The error a user sees first: a cmdlet's ThrowTerminatingError ends only its statement (the script goes on and the
+    /// record lands in the error stream), while -ErrorAction Stop ends the script.
+    /// </summary>
+    public ErrorRecord? FirstError => Errors.FirstOrDefault() ?? Terminating?.ErrorRecord;
 
     /// <summary>Every text a user could see in any stream, for "the key never shows" checks.</summary>
     public string AllText() => string.Join("\n",

@@ -129,7 +129,14 @@ namespace OmiseLinks.Commands
             var error = task.Exception!.GetBaseException();
             if (error is OmiseApiException api)
             {
-                WriteError(ApiErrorRecord(api, row.Target, "Could not create the link " + row.Describe()));
+                var record = ApiErrorRecord(api, row.Target, "Could not create the link " + row.Describe());
+                // A refused key fails every row alike: stop once instead of repeating the same error per row.
+                if (api.StatusCode == 401)
+                {
+                    CancelPending();
+                    ThrowTerminatingError(record);
+                }
+                WriteError(record);
                 return;
             }
             WriteError(new ErrorRecord(error, "CreateLinkFailed", ErrorCategory.NotSpecified, row.Target));
