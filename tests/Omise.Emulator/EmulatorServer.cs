@@ -1,0 +1,224 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Omise.Emulator;
+
+/// <summary>
+/// An in-memory HTTP emulator of the Omise Links API (api.omise.co, API version 2019-05-29) on Kestrel.
+/// Start one with <see cref="StartAsync"/>, point a client at <see cref="BaseUri"/> with <see cref="SecretKey"/>.
+/// </summary>
+public sealed partial class EmulatorServer : IAsyncDisposable
+{
+    /// <summary>The fake test secret key accepted by default. Not a real key: safe to print.</summary>
+    public const string DefaultSecretKey = "skey_test_5emulat0rk3yf0rt3sts";
+
+    /// <summary>The fake test public key. Refused by the API routes, as on api.omise.co.</summary>
+    public const string DefaultPublicKey = "pkey_test_5emulat0rk3yf0rt3sts";
+
+    private static readonly string[] FaultNames = ["", "429-retry-after", "429", "500", "503", "drop-before", "drop-after"];
+
+    private readonly EmulatorOptions _options;
+    private readonly LinkStore _store;
+    private readonly string _accountId;
+    private readonly DateTimeOffset _accountCreatedAt;
+    private readonly int[] _faultCounts = new int[FaultNames.Length];
+    private WebApplication? _app;
+    private FaultState _faults;
+    private long _requestCount;
+    private int _inFlight;
+    private int _maxConcurrent;
+    private int _disposed;
+
+    private EmulatorServer(EmulatorOptions options)
+    {
+        _options = options;
+        ValidateFaults(options.Faults);
+        _faults = new FaultState(options.Faults);
+        _store = new LinkStore(options.LiveMode);
+        _accountId = (options.LiveMode ? "acct_" : "acct_test_") + "5emulat0racc0unt00";
+        _accountCreatedAt = Clock.TruncateToSeconds(DateTimeOffset.UtcNow.AddDays(-30));
+    }
+
+    /// <summary>Starts an emulator on <see cref="EmulatorOptions.Urls"/> (default: a free port on 127.0.0.1).</summary>
+    public static async Task<EmulatorServer> StartAsync(EmulatorOptions? options = null)
+    {
+        var server = new EmulatorServer(options ?? new EmulatorOptions());
+        try
+        {
+            await server.StartCoreAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return server;
+    }
+
+    private async Task StartCoreAsync()
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(EmulatorServer).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        builder.WebHost.UseUrls(_options.Urls);
+        // No console lifetime (the host process owns Ctrl+C) and no logging providers: nothing per request.
+        builder.Services.AddSingleton<IHostLifetime, QuietLifetime>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+
+        var app = builder.Build();
+        app.Run(HandleAsync);
+        _app = app;
+        await app.StartAsync().ConfigureAwait(false);
+
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        var first = addresses?.FirstOrDefault() ?? throw new InvalidOperationException("Kestrel reported no listening address");
+        BaseUri = ToClientUri(first);
+    }
+
+    private static Uri ToClientUri(string address)
+    {
+        var b = new UriBuilder(address.Replace("://*", "://127.0.0.1").Replace("://+", "://127.0.0.1"));
+        if (b.Host is "0.0.0.0") b.Host = "127.0.0.1";
+        if (b.Host is "[::]" or "::") b.Host = "[::1]";
+        b.Path = "/";
+        return b.Uri;
+    }
+
+    /// <summary>Where the emulator listens, with a trailing slash, e.g. http://127.0.0.1:54321/.</summary>
+    public Uri BaseUri { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>The secret key the API routes accept.</summary>
+    public string SecretKey => _options.SecretKey;
+
+    /// <summary>The account's public key (always refused by the API routes).</summary>
+    public string PublicKey => _options.PublicKey;
+
+    /// <summary>Whether ids and objects are live mode.</summary>
+    public bool LiveMode => _options.LiveMode;
+
+    /// <summary>
+    /// The fault options in force. Setting them swaps them atomically and restarts the seeded draw sequence.
+    /// The instance returned is the one in force: changing its properties takes effect on the next request.
+    /// </summary>
+    public FaultOptions Faults
+    {
+        get => Volatile.Read(ref _faults).Options;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            ValidateFaults(value);
+            Volatile.Write(ref _faults, new FaultState(value));
+        }
+    }
+
+    /// <summary>A snapshot of every stored link, deleted ones included, in (created_at, creation) order.</summary>
+    public IReadOnlyList<StoredLink> Links => _store.Snapshot();
+
+    /// <summary>The highest number of API requests in flight at once seen since start or <see cref="ResetStats"/>.</summary>
+    public int MaxConcurrentRequests => Volatile.Read(ref _maxConcurrent);
+
+    /// <summary>API requests received (not /_emulator/*) since start or <see cref="ResetStats"/>.</summary>
+    public long RequestCount => Interlocked.Read(ref _requestCount);
+
+    /// <summary>Faults injected by kind: "429-retry-after", "429", "500", "503", "drop-before", "drop-after" (every key present).</summary>
+    public IReadOnlyDictionary<string, int> FaultsInjected
+    {
+        get
+        {
+            var d = new Dictionary<string, int>(FaultNames.Length - 1, StringComparer.Ordinal);
+            for (var i = 1; i < FaultNames.Length; i++) d[FaultNames[i]] = Volatile.Read(ref _faultCounts[i]);
+            return d;
+        }
+    }
+
+    /// <summary>Resets <see cref="MaxConcurrentRequests"/>, <see cref="RequestCount"/> and <see cref="FaultsInjected"/>.</summary>
+    public void ResetStats()
+    {
+        Interlocked.Exchange(ref _requestCount, 0);
+        Interlocked.Exchange(ref _maxConcurrent, 0);
+        for (var i = 0; i < _faultCounts.Length; i++) Interlocked.Exchange(ref _faultCounts[i], 0);
+    }
+
+    /// <summary>Clears all links and the stats, and restarts the fault draw sequence (the fault options stay).</summary>
+    public void Reset()
+    {
+        _store.Clear();
+        ResetStats();
+        Volatile.Write(ref _faults, new FaultState(Volatile.Read(ref _faults).Options));
+    }
+
+    /// <summary>Stores a link directly (seed data), bypassing HTTP, validation and faults.</summary>
+    /// <param name="currency">Any case; stored upper case.</param>
+    /// <param name="createdAt">Back-date the link (for from/to and ordering tests); default now.</param>
+    public StoredLink AddLink(long amount, string currency, string title, string description, bool multiple, DateTimeOffset? createdAt = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(amount);
+        ArgumentException.ThrowIfNullOrEmpty(currency);
+        ArgumentNullException.ThrowIfNull(title);
+        ArgumentNullException.ThrowIfNull(description);
+        return _store.Add(amount, currency.ToUpperInvariant(), title, description, multiple, createdAt ?? DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>
+    /// Simulates a customer paying a link: adds a successful charge (amount defaults to the link's amount).
+    /// A single-use link becomes used (used_at = now).
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">Unknown link.</exception>
+    /// <exception cref="InvalidOperationException">The link is deleted, or single-use and already used.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The amount (given or the link's) is not positive.</exception>
+    public Charge PayLink(string linkId, long? amount = null)
+    {
+        ArgumentNullException.ThrowIfNull(linkId);
+        return _store.Pay(linkId, amount, DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>Stops Kestrel (in-flight requests get up to 5 s) and releases the port.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        if (_app is { } app)
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await app.StopAsync(cts.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    internal static void ValidateFaults(FaultOptions f)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        var error = FaultsError(f);
+        if (error is not null) throw new ArgumentException(error, nameof(f));
+    }
+
+    internal static string? FaultsError(FaultOptions f)
+    {
+        if (f.LatencyMs < 0) return "latency_ms must be >= 0";
+        if (f.RetryAfterSeconds < 0) return "retry_after_seconds must be >= 0";
+        (string Name, double P)[] ps =
+        [
+            ("rate_limit_with_retry_after", f.RateLimitWithRetryAfter), ("rate_limit_without_retry_after", f.RateLimitWithoutRetryAfter),
+            ("server_error_500", f.ServerError500), ("service_unavailable_503", f.ServiceUnavailable503),
+            ("drop_before_store", f.DropBeforeStore), ("drop_after_store", f.DropAfterStore),
+        ];
+        foreach (var (name, p) in ps)
+            if (double.IsNaN(p) || p < 0 || p > 1) return name + " must be a probability between 0 and 1";
+        return null;
+    }
+
+    private sealed class QuietLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
