@@ -68,6 +68,12 @@ namespace Omise.Core
             return _queue.Dequeue();
         }
 
+        /// <summary>The tasks still queued, in order, left in the queue.</summary>
+        public IEnumerable<Task<TResult>> Pending()
+        {
+            foreach (var item in _queue) yield return item.Task;
+        }
+
         /// <summary>Everything still queued, in order, without waiting (used when the pipeline is torn down).</summary>
         public IEnumerable<Item> DrainAll()
         {

@@ -36,7 +36,7 @@ public class NewOmiseLinkTests
             Assert.StartsWith("https://link.omise.co/", (string)link.Properties["PaymentUri"].Value);
         }
         var names = result.Output[0].Properties.Select(p => p.Name).ToArray();
-        Assert.Equal(["Reference", "Id", "LiveMode", "Location", "Amount", "Currency", "Used", "Multiple", "Title", "Description",
+        Assert.Equal(["Reference", "Reused", "Id", "LiveMode", "Location", "Amount", "Currency", "Used", "Multiple", "Title", "Description",
             "PaymentUri", "CreatedAt", "UsedAt", "Deleted", "DeletedAt", "Charges"], names);
         Assert.Equal(12, bed.Emulator.Links.Count);
         Assert.All(bed.Emulator.Links, l => Assert.Contains(l.Currency, new[] { "THB", "USD" }));
@@ -178,9 +178,12 @@ public class NewOmiseLinkTests
         bed.Emulator.Faults = new FaultOptions { ServerError500 = 1.0, OnlyPaths = "POST /links" };
         bed.Shell.SetVariable("rows", new[] { Row("100", "thb", "first"), Row("200", "thb", "second") });
 
-        var result = bed.Run("$rows | New-OmiseLink -ThrottleLimit 1");
+        var result = bed.Run("$rows | New-OmiseLink -ThrottleLimit 1 -MaxAttempts 2 -Verbose");
 
         Assert.Equal(2, result.Errors.Count);
+        Assert.Equal(4, bed.Emulator.FaultsInjected["500"]);
+        Assert.Contains(result.Verbose, v => v.Contains("may have reached the server; looking for the link"));
+        Assert.Empty(bed.Emulator.Links);
         Assert.All(result.Errors, e => Assert.Equal(ErrorCategory.ResourceUnavailable, e.CategoryInfo.Category));
         Assert.All(result.Errors, e => Assert.StartsWith("InternalError,OmiseLinks.Commands.NewOmiseLinkCommand", e.FullyQualifiedErrorId));
         Assert.Equal("first", ((PSObject)result.Errors[0].TargetObject).Properties["title"].Value);

@@ -56,6 +56,15 @@ namespace OmiseLinks.Commands
         [ValidateRange(1, 10)]
         public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
 
+        /// <summary>Attempts per row in all, the first included (1 = no retry). Retries: 429, 5xx, timeouts, network errors.</summary>
+        [Parameter]
+        [ValidateRange(1, 10)]
+        public int MaxAttempts { get; set; } = 5;
+
+        /// <summary>Rows whose link already exists (same amount, currency, title, description, multiple; not deleted) get that link, marked Reused, instead of a new one: re-running an interrupted import is safe.</summary>
+        [Parameter]
+        public SwitchParameter ReuseExisting { get; set; }
+
         /// <summary>The whole input row, kept as the target of its error record.</summary>
         [Parameter(ValueFromPipeline = true, DontShow = true)]
         public PSObject? InputObject { get; set; }
@@ -74,12 +83,16 @@ namespace OmiseLinks.Commands
             public string Describe() => $"'{Request.Title}' ({LinkOutput.FormatMoney(Request.Amount, Request.Currency)})";
         }
 
-        private OrderedWork<Row, Link>? _work;
+        private OrderedWork<Row, CreateOutcome>? _work;
+        private LinkCreator? _creator;
+        private readonly RunProgress _progress = new RunProgress();
 
         protected override void BeginProcessing()
         {
-            ResolveSession();
-            _work = new OrderedWork<Row, Link>(ThrottleLimit, ThrottleLimit * 4);
+            var session = ResolveSession();
+            var retry = new RetryPolicy { MaxAttempts = MaxAttempts };
+            _creator = new LinkCreator(session.Client, ReuseExisting, retry);
+            _work = new OrderedWork<Row, CreateOutcome>(ThrottleLimit, ThrottleLimit * 4);
         }
 
         protected override void ProcessRecord()
@@ -89,13 +102,17 @@ namespace OmiseLinks.Commands
             var target = $"{row.Describe()}, {(request.Multiple ? "multiple-use" : "single-use")}, description '{request.Description}'";
             if (!ShouldProcess(target, "Create payment link")) return;
 
-            var client = Client;
+            var creator = _creator!;
             using (OmiseTrace.Use(QueueTrace))
-                _work!.Submit(row, ct => client.CreateLinkAsync(request, ct), CancellationToken);
+                _work!.Submit(row, ct => creator.CreateAsync(request, ct), CancellationToken);
             WriteFinished(wait: false);
         }
 
-        protected override void EndProcessing() => WriteFinished(wait: true);
+        protected override void EndProcessing()
+        {
+            WriteFinished(wait: true);
+            if (_progress.Shown) WriteProgress(_progress.Completed());
+        }
 
         /// <summary>Writes finished rows in input order; waits for the oldest one when asked to, or when the buffer is full.</summary>
         private void WriteFinished(bool wait)
@@ -105,6 +122,7 @@ namespace OmiseLinks.Commands
                 var mustWait = wait || _work.IsFull;
                 var item = _work.TakeNext(mustWait ? TimeSpan.FromMilliseconds(100) : TimeSpan.Zero);
                 FlushTrace();
+                if (_progress.Due()) WriteProgress(_progress.Record());
                 if (item == null)
                 {
                     if (!mustWait) return;
@@ -115,17 +133,21 @@ namespace OmiseLinks.Commands
             }
         }
 
-        private void Report(Row row, Task<Link> task)
+        private void Report(Row row, Task<CreateOutcome> task)
         {
             if (task.Status == TaskStatus.RanToCompletion)
             {
-                var output = LinkOutput.Wrap(task.Result);
+                var outcome = task.Result;
+                var output = LinkOutput.Wrap(outcome.Link);
                 output.Properties.Add(new PSNoteProperty("Reference", row.Reference));
-                ResolveSession().RememberLink(task.Result.Id);
+                output.Properties.Add(new PSNoteProperty("Reused", outcome.Origin == LinkOrigin.Reused));
+                ResolveSession().RememberLink(outcome.Link.Id);
+                _progress.Count(outcome.Origin);
                 WriteObject(output);
                 return;
             }
             if (task.IsCanceled) throw new PipelineStoppedException();
+            _progress.CountFailure();
             var error = task.Exception!.GetBaseException();
             if (error is OmiseApiException api)
             {
@@ -142,6 +164,31 @@ namespace OmiseLinks.Commands
             WriteError(new ErrorRecord(error, "CreateLinkFailed", ErrorCategory.NotSpecified, row.Target));
         }
 
-        public void Dispose() { }
+        /// <summary>
+        /// Runs when the pipeline ends for any reason. If it ended early (Ctrl+C, a terminating error downstream or on a
+        /// later row), rows still queued cannot be written to the pipeline any more: wait for those in flight, then tell
+        /// the host which links exist, so none is left unknown.
+        /// </summary>
+        public void Dispose()
+        {
+            if (_work == null || _work.Count == 0) return;
+            if (!Stopping)
+            {
+                var allDone = Task.WhenAll(System.Linq.Enumerable.Select(_work.Pending(), t => (Task)t));
+                if (!allDone.Wait(TimeSpan.FromSeconds(30))) CancelPending();
+            }
+            var unreported = new System.Collections.Generic.List<string>();
+            foreach (var item in _work.DrainAll())
+            {
+                if (item.Task.Status != TaskStatus.RanToCompletion) continue;
+                var link = item.Task.Result.Link;
+                unreported.Add($"{link.Id} for {item.State.Describe()}{(item.State.Reference != null ? " [" + item.State.Reference + "]" : "")}");
+            }
+            if (unreported.Count == 0) return;
+            var message = $"New-OmiseLink ended before writing {unreported.Count} link(s) that exist: {string.Join("; ", unreported)}. " +
+                "Run the same input again with -ReuseExisting to get them written out without creating them twice.";
+            try { Host?.UI?.WriteWarningLine(message); }
+            catch (Exception) { }
+        }
     }
 }

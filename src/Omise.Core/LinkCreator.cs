@@ -1,0 +1,245 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using Omise.Core.Models;
+
+namespace Omise.Core
+{
+    /// <summary>How a row's link came to be.</summary>
+    public enum LinkOrigin
+    {
+        /// <summary>Created by this run.</summary>
+        Created,
+        /// <summary>A create whose answer was lost had in fact created it; found and taken instead of creating another.</summary>
+        Adopted,
+        /// <summary>Already existed before this run (-ReuseExisting).</summary>
+        Reused,
+    }
+
+    public sealed class CreateOutcome
+    {
+        public CreateOutcome(Link link, LinkOrigin origin, int attempts)
+        {
+            Link = link;
+            Origin = origin;
+            Attempts = attempts;
+        }
+
+        public Link Link { get; }
+        public LinkOrigin Origin { get; }
+        public int Attempts { get; }
+    }
+
+    /// <summary>
+    /// Creates links exactly once although the API has no idempotency key.
+    /// A create is retried blindly only when it certainly did not reach the server (connection refused, 429).
+    /// When it may have (timeout, connection lost, 5xx), the links created since the attempt began are searched
+    /// for one with the same fields that no row of this run has claimed; it is adopted if found, else the create
+    /// is sent again. Rows with the same fields run one after another, so each adopts only its own link and two
+    /// identical rows still make two links. Thread-safe; one instance per run.
+    /// </summary>
+    public sealed class LinkCreator
+    {
+        // Link timestamps have whole seconds and the server clock is known to about a second (Date header).
+        private static readonly TimeSpan ClockMargin = TimeSpan.FromSeconds(3);
+
+        private readonly OmiseClient _client;
+        private readonly bool _reuseExisting;
+        private readonly RetryPolicy _retry;
+        // Claims matter only inside a look-up window (minutes at most), so old ones are dropped and memory stays flat.
+        private static readonly TimeSpan ClaimMemory = TimeSpan.FromMinutes(10);
+        private readonly ConcurrentDictionary<string, DateTime> _claimed = new ConcurrentDictionary<string, DateTime>(StringComparer.Ordinal);
+        private long _claimsSincePrune;
+        private readonly Dictionary<string, FieldsGate> _sameFields = new Dictionary<string, FieldsGate>(StringComparer.Ordinal);
+        private readonly object _existingGate = new object();
+        private Task<Dictionary<string, Queue<Link>>>? _existing;
+
+        public LinkCreator(OmiseClient client, bool reuseExisting, RetryPolicy? retry = null)
+        {
+            _client = client ?? throw new ArgumentNullException(nameof(client));
+            _reuseExisting = reuseExisting;
+            _retry = retry ?? client.Options.Retry;
+        }
+
+        public async Task<CreateOutcome> CreateAsync(LinkCreateRequest request, CancellationToken cancellationToken)
+        {
+            var signature = Signature(request);
+            var gate = EnterGate(signature);
+            try
+            {
+                await gate.Semaphore.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                LeaveGate(signature, gate, entered: false);
+                throw;
+            }
+            try
+            {
+                if (_reuseExisting)
+                {
+                    var existing = await TakeExistingAsync(signature, cancellationToken).ConfigureAwait(false);
+                    if (existing != null)
+                    {
+                        OmiseTrace.Write($"Reusing {existing.Id} created {existing.CreatedAt:yyyy-MM-dd HH:mm:ss}Z for '{request.Title}'");
+                        return new CreateOutcome(existing, LinkOrigin.Reused, 0);
+                    }
+                }
+                return await CreateWithRetriesAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                LeaveGate(signature, gate, entered: true);
+            }
+        }
+
+        private sealed class FieldsGate
+        {
+            public readonly SemaphoreSlim Semaphore = new SemaphoreSlim(1, 1);
+            public int Users;
+        }
+
+        private FieldsGate EnterGate(string signature)
+        {
+            lock (_sameFields)
+            {
+                if (!_sameFields.TryGetValue(signature, out var gate)) _sameFields[signature] = gate = new FieldsGate();
+                gate.Users++;
+                return gate;
+            }
+        }
+
+        private void LeaveGate(string signature, FieldsGate gate, bool entered)
+        {
+            if (entered) gate.Semaphore.Release();
+            lock (_sameFields)
+                if (--gate.Users == 0) _sameFields.Remove(signature);
+        }
+
+        private async Task<CreateOutcome> CreateWithRetriesAsync(LinkCreateRequest request, CancellationToken cancellationToken)
+        {
+            var policy = _retry;
+            var body = FormEncoder.Encode(request.ToForm());
+            for (var attempt = 1; ; attempt++)
+            {
+                var attemptStart = _client.ServerUtcNow;
+                OmiseApiException failure;
+                try
+                {
+                    var link = await _client.SendOnceAsync<Link>(HttpMethod.Post, "links", body, cancellationToken).ConfigureAwait(false);
+                    Claim(link);
+                    return new CreateOutcome(link, LinkOrigin.Created, attempt);
+                }
+                catch (OmiseApiException ex) when (ex.IsTransient)
+                {
+                    failure = ex;
+                }
+
+                if (failure.ServerMayHaveActed)
+                {
+                    OmiseTrace.Write($"POST /links for '{request.Title}' failed ({OmiseClient.Describe(failure)}) and may have reached the server; looking for the link before trying again");
+                    Link? found;
+                    try
+                    {
+                        found = await FindUnclaimedSinceAsync(request, attemptStart - ClockMargin, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (OmiseApiException lookupFailure)
+                    {
+                        throw new OmiseApiException(failure.Kind, failure.StatusCode, failure.Code,
+                            $"{failure.Message} The link may or may not have been created, and looking for it failed too ({lookupFailure.Message}); " +
+                            "nothing was sent again. Run the same input with -ReuseExisting to settle it without a duplicate.",
+                            failure.Location, failure.Method, failure.Path, failure.RetryAfter, failure);
+                    }
+                    if (found != null)
+                    {
+                        OmiseTrace.Write($"Found {found.Id}, created by the attempt whose answer was lost; adopting it instead of creating another");
+                        return new CreateOutcome(found, LinkOrigin.Adopted, attempt);
+                    }
+                }
+
+                if (attempt >= policy.MaxAttempts) throw failure;
+                var delay = policy.DelayBefore(attempt + 1, failure.RetryAfter);
+                OmiseTrace.Write($"POST /links for '{request.Title}' failed ({OmiseClient.Describe(failure)}); attempt {attempt + 1} of {policy.MaxAttempts} in {delay.TotalMilliseconds:0} ms");
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>The earliest link created since <paramref name="since"/> with the request's fields that no row has claimed; claimed on return.</summary>
+        private async Task<Link?> FindUnclaimedSinceAsync(LinkCreateRequest request, DateTime since, CancellationToken cancellationToken)
+        {
+            var query = new ListQuery { From = since, Limit = ListQuery.MaxLimit, Order = ListOrder.Chronological };
+            while (true)
+            {
+                var page = await _client.ListLinksAsync(query, cancellationToken).ConfigureAwait(false);
+                foreach (var link in page.Data)
+                    if (!link.Deleted && request.Matches(link) && TryClaim(link)) return link;
+                if (page.Data.Count < query.Limit) return null;
+                query.Offset += page.Data.Count;
+            }
+        }
+
+        private async Task<Link?> TakeExistingAsync(string signature, CancellationToken cancellationToken)
+        {
+            Task<Dictionary<string, Queue<Link>>> index;
+            lock (_existingGate) index = _existing ??= LoadExistingAsync(cancellationToken);
+            var bySignature = await index.ConfigureAwait(false);
+            lock (bySignature)
+            {
+                if (!bySignature.TryGetValue(signature, out var candidates)) return null;
+                while (candidates.Count > 0)
+                {
+                    var link = candidates.Dequeue();
+                    if (TryClaim(link)) return link;
+                }
+                return null;
+            }
+        }
+
+        /// <summary>Every link of the account that is not deleted, by fields, oldest first: read once per run.</summary>
+        private async Task<Dictionary<string, Queue<Link>>> LoadExistingAsync(CancellationToken cancellationToken)
+        {
+            var index = new Dictionary<string, Queue<Link>>(StringComparer.Ordinal);
+            var query = new ListQuery { Limit = ListQuery.MaxLimit, Order = ListOrder.Chronological };
+            var count = 0;
+            while (true)
+            {
+                var page = await _client.ListLinksAsync(query, cancellationToken).ConfigureAwait(false);
+                foreach (var link in page.Data)
+                {
+                    if (link.Deleted) continue;
+                    var key = Signature(link.Amount, link.Currency, link.Title, link.Description, link.Multiple);
+                    if (!index.TryGetValue(key, out var queue)) index[key] = queue = new Queue<Link>();
+                    queue.Enqueue(link);
+                    count++;
+                }
+                if (page.Data.Count < query.Limit) break;
+                query.Offset += page.Data.Count;
+            }
+            OmiseTrace.Write($"-ReuseExisting: read {count} existing links to match rows against");
+            return index;
+        }
+
+        private void Claim(Link link) => TryClaim(link);
+
+        private bool TryClaim(Link link)
+        {
+            if (!_claimed.TryAdd(link.Id, link.CreatedAt)) return false;
+            if (Interlocked.Increment(ref _claimsSincePrune) % 1000 == 0)
+            {
+                var cutoff = _client.ServerUtcNow - ClaimMemory;
+                foreach (var claim in _claimed)
+                    if (claim.Value < cutoff) _claimed.TryRemove(claim.Key, out _);
+            }
+            return true;
+        }
+
+        private static string Signature(LinkCreateRequest r) => Signature(r.Amount, r.Currency, r.Title, r.Description, r.Multiple);
+
+        private static string Signature(long amount, string currency, string title, string description, bool multiple) =>
+            string.Concat(amount.ToString(System.Globalization.CultureInfo.InvariantCulture), "\u0001", currency.ToLowerInvariant(), "\u0001",
+                multiple ? "m" : "s", "\u0001", title, "\u0001", description);
+    }
+}
