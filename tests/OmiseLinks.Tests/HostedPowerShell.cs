@@ -60,13 +60,16 @@ public sealed class HostedPowerShell : IDisposable
 {
     private readonly Runspace _runspace;
 
+    /// <summary>What the host showed outside the pipeline (-WhatIf lines, host warnings).</summary>
+    public RecordingHost Host { get; } = new();
+
     public HostedPowerShell(IDictionary<string, object?>? variables = null)
     {
         var state = InitialSessionState.CreateDefault2();
         state.ImportPSModule(Repo.ModuleManifest);
         if (variables != null)
             foreach (var v in variables) state.Variables.Add(new SessionStateVariableEntry(v.Key, v.Value, ""));
-        _runspace = RunspaceFactory.CreateRunspace(state);
+        _runspace = RunspaceFactory.CreateRunspace(Host, state);
         _runspace.Open();
     }
 
@@ -101,6 +104,35 @@ public sealed class HostedPowerShell : IDisposable
             Progress = ps.Streams.Progress.ToList(),
             Terminating = terminating,
         };
+    }
+
+    /// <summary>Starts a script, presses Ctrl+C (PowerShell.Stop) once <paramref name="stopWhen"/> is true, and reports how long the stop took.</summary>
+    public (PsResult Result, TimeSpan StopTook) RunAndStop(string script, Func<bool> stopWhen)
+    {
+        using var ps = PowerShell.Create();
+        ps.Runspace = _runspace;
+        ps.AddScript(script);
+        var output = new PSDataCollection<PSObject>();
+        var running = ps.BeginInvoke<PSObject, PSObject>(null, output);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!stopWhen() && DateTime.UtcNow < deadline) Thread.Sleep(5);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        ps.Stop();
+        var stopTook = watch.Elapsed;
+        RuntimeException? terminating = null;
+        try { ps.EndInvoke(running); }
+        catch (RuntimeException ex) { terminating = ex; }
+        return (new PsResult
+        {
+            Output = new Collection<PSObject>(output.ToList()),
+            Errors = ps.Streams.Error.ToList(),
+            Verbose = ps.Streams.Verbose.Select(v => v.Message).ToList(),
+            Warnings = ps.Streams.Warning.Select(v => v.Message).ToList(),
+            Debug = ps.Streams.Debug.Select(v => v.Message).ToList(),
+            Information = ps.Streams.Information.Select(v => v.MessageData?.ToString() ?? "").ToList(),
+            Progress = ps.Streams.Progress.ToList(),
+            Terminating = terminating,
+        }, stopTook);
     }
 
     public void Dispose() => _runspace.Dispose();

@@ -169,6 +169,10 @@ public class NewOmiseLinkTests
         Assert.Contains("Amount '1.5'", Assert.Single(result.Errors).ToString());
         Assert.Equal(0, bed.Emulator.RequestCount);
         Assert.Empty(bed.Emulator.Links);
+        var whatIf = bed.Shell.Host.Lines.Where(l => l.StartsWith("What if:")).ToList();
+        Assert.Equal(2, whatIf.Count);
+        Assert.Contains("\"Create payment link\" on target \"'ok' (1.00 THB), single-use", whatIf[0]);
+        Assert.Contains("'ok too' (200 JPY)", whatIf[1]);
     }
 
     [Fact]

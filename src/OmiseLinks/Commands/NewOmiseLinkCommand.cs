@@ -172,21 +172,31 @@ namespace OmiseLinks.Commands
         public void Dispose()
         {
             if (_work == null || _work.Count == 0) return;
-            if (!Stopping)
-            {
-                var allDone = Task.WhenAll(System.Linq.Enumerable.Select(_work.Pending(), t => (Task)t));
-                if (!allDone.Wait(TimeSpan.FromSeconds(30))) CancelPending();
-            }
+            // Ctrl+C has already cancelled what is in flight; after a terminating error the rest may finish (briefly).
+            var settled = Task.WhenAll(System.Linq.Enumerable.Select(_work.Pending(), t => (Task)t));
+            try { if (!settled.Wait(TimeSpan.FromSeconds(Stopping ? 5 : 30))) CancelPending(); }
+            catch (AggregateException) { }
             var unreported = new System.Collections.Generic.List<string>();
+            var interrupted = 0;
             foreach (var item in _work.DrainAll())
             {
-                if (item.Task.Status != TaskStatus.RanToCompletion) continue;
-                var link = item.Task.Result.Link;
-                unreported.Add($"{link.Id} for {item.State.Describe()}{(item.State.Reference != null ? " [" + item.State.Reference + "]" : "")}");
+                if (item.Task.Status == TaskStatus.RanToCompletion)
+                {
+                    var link = item.Task.Result.Link;
+                    unreported.Add($"{link.Id} for {item.State.Describe()}{(item.State.Reference != null ? " [" + item.State.Reference + "]" : "")}");
+                }
+                else if (item.Task.IsCanceled || !item.Task.IsCompleted)
+                {
+                    interrupted++;
+                }
             }
-            if (unreported.Count == 0) return;
-            var message = $"New-OmiseLink ended before writing {unreported.Count} link(s) that exist: {string.Join("; ", unreported)}. " +
-                "Run the same input again with -ReuseExisting to get them written out without creating them twice.";
+            if (unreported.Count == 0 && interrupted == 0) return;
+            var message = "New-OmiseLink ended before writing every row.";
+            if (unreported.Count > 0)
+                message += $" {unreported.Count} link(s) were created but not written out: {string.Join("; ", unreported)}.";
+            if (interrupted > 0)
+                message += $" {interrupted} row(s) were cancelled in flight; a request already sent may have created its link.";
+            message += " Run the same input again with -ReuseExisting: rows whose link exists get it, the rest are created once.";
             try { Host?.UI?.WriteWarningLine(message); }
             catch (Exception) { }
         }

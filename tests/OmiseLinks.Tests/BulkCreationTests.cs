@@ -1,0 +1,188 @@
+using System.Management.Automation;
+using Omise.Emulator;
+
+namespace OmiseLinks.Tests;
+
+/// <summary>Concurrency, retries, exactly-once and resume of New-OmiseLink, against the emulator's injected faults.</summary>
+public class BulkCreationTests
+{
+    /// <summary>Rows with distinct fields, the invoice number in the reference column; every tenth is a copy of the one before (two links wanted).</summary>
+    internal static PSObject[] Invoices(int count, string prefix = "INV")
+    {
+        var currencies = new[] { "thb", "jpy", "sgd", "myr", "usd" };
+        return Enumerable.Range(1, count).Select(i =>
+        {
+            var n = i % 10 == 0 ? i - 1 : i;
+            return TestBed.CsvRow(("invoice", $"{prefix}-{i:00000}"), ("amount", (10_000 + n).ToString()), ("currency", currencies[n % 5]),
+                ("title", $"Invoice {prefix}-{n:00000}"), ("description", "Monthly fee"), ("multiple", n % 7 == 0 ? "true" : "false"));
+        }).ToArray();
+    }
+
+    /// <summary>Every row is one link or one error, in input order; every stored link belongs to exactly one row.</summary>
+    private static void AssertExactlyOnce(EmulatorServer emulator, PSObject[] rows, PsResult result)
+    {
+        Assert.Equal(rows.Length, result.Output.Count + result.Errors.Count);
+        var expectedOrder = rows.Select(r => (string)r.Properties["invoice"].Value).ToList();
+        var outputOrder = result.Output.Select(o => (string)o.Properties["Reference"].Value).ToList();
+        Assert.Equal(expectedOrder.Where(outputOrder.Contains), outputOrder);
+        var ids = result.Output.Select(o => (string)o.Properties["Id"].Value).ToList();
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        var stored = emulator.Links.Where(l => !l.Deleted).Select(l => l.Id).OrderBy(x => x).ToList();
+        Assert.Equal(stored, ids.OrderBy(x => x).ToList());
+        foreach (var link in result.Output)
+        {
+            var row = rows.Single(r => (string)r.Properties["invoice"].Value == (string)link.Properties["Reference"].Value);
+            Assert.Equal(long.Parse((string)row.Properties["amount"].Value), link.Properties["Amount"].Value);
+            Assert.Equal((string)row.Properties["title"].Value, link.Properties["Title"].Value);
+        }
+    }
+
+    [Fact]
+    public async Task Requests_overlap_up_to_the_throttle_and_output_keeps_input_order()
+    {
+        await using var bed = await TestBed.StartAsync();
+        bed.Emulator.Faults = new FaultOptions { LatencyMs = 20 };
+        var rows = Invoices(60);
+        bed.Shell.SetVariable("rows", rows);
+
+        var result = bed.Run("$rows | New-OmiseLink -ThrottleLimit 6");
+
+        Assert.Empty(result.Errors);
+        AssertExactlyOnce(bed.Emulator, rows, result);
+        Assert.InRange(bed.Emulator.MaxConcurrentRequests, 2, 6);
+    }
+
+    [Fact]
+    public async Task A_create_dropped_after_the_server_stored_it_is_found_and_adopted_not_created_twice()
+    {
+        await using var bed = await TestBed.StartAsync();
+        bed.Emulator.Faults = new FaultOptions { DropAfterStore = 1.0, OnlyPaths = "POST /links" };
+        var rows = Invoices(10);
+        bed.Shell.SetVariable("rows", rows);
+
+        var result = bed.Run("$rows | New-OmiseLink -Verbose");
+
+        Assert.Empty(result.Errors);
+        AssertExactlyOnce(bed.Emulator, rows, result);
+        Assert.Equal(10, bed.Emulator.Links.Count);
+        Assert.Equal(10, bed.Emulator.FaultsInjected["drop-after"]);
+        Assert.Contains(result.Verbose, v => v.Contains("adopting it instead of creating another"));
+        Assert.All(result.Output, o => Assert.Equal(false, o.Properties["Reused"].Value));
+    }
+
+    [Fact]
+    public async Task Two_identical_rows_are_two_links_even_when_every_answer_is_lost()
+    {
+        await using var bed = await TestBed.StartAsync();
+        bed.Emulator.Faults = new FaultOptions { DropAfterStore = 1.0, OnlyPaths = "POST /links" };
+        var row = TestBed.CsvRow(("amount", "5000"), ("currency", "thb"), ("title", "Same"), ("description", "Same"));
+        bed.Shell.SetVariable("rows", new[] { row, row, row });
+
+        var result = bed.Run("$rows | New-OmiseLink -ThrottleLimit 3");
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(3, result.Output.Select(o => o.Properties["Id"].Value).Distinct().Count());
+        Assert.Equal(3, bed.Emulator.Links.Count);
+    }
+
+    [Fact]
+    public async Task A_create_refused_before_it_was_stored_is_sent_again()
+    {
+        await using var bed = await TestBed.StartAsync();
+        bed.Emulator.Faults = new FaultOptions { Seed = 7, DropBeforeStore = 0.3, ServiceUnavailable503 = 0.1, OnlyPaths = "POST /links" };
+        var rows = Invoices(20);
+        bed.Shell.SetVariable("rows", rows);
+
+        var result = bed.Run("$rows | New-OmiseLink -MaxAttempts 10");
+
+        Assert.Empty(result.Errors);
+        AssertExactlyOnce(bed.Emulator, rows, result);
+        Assert.True(bed.Emulator.FaultsInjected.GetValueOrDefault("drop-before") > 0);
+    }
+
+    [Fact]
+    public async Task Rate_limits_are_retried_after_the_time_the_server_asks_for()
+    {
+        await using var bed = await TestBed.StartAsync();
+        bed.Emulator.Faults = new FaultOptions { Seed = 3, RateLimitWithRetryAfter = 0.5, RetryAfterSeconds = 1, OnlyPaths = "POST /links" };
+        var rows = Invoices(4);
+        bed.Shell.SetVariable("rows", rows);
+
+        var result = bed.Run("$rows | New-OmiseLink -ThrottleLimit 1 -MaxAttempts 10 -Verbose");
+
+        Assert.Empty(result.Errors);
+        AssertExactlyOnce(bed.Emulator, rows, result);
+        Assert.Contains(result.Verbose, v => v.Contains("(429 too_many_requests)") && v.Contains("in 1000 ms"));
+        Assert.DoesNotContain(result.Verbose, v => v.Contains("looking for the link"));
+    }
+
+    [Fact]
+    public async Task ReuseExisting_makes_a_rerun_after_an_interruption_create_only_the_missing_links()
+    {
+        await using var bed = await TestBed.StartAsync();
+        var rows = Invoices(12);
+        bed.Shell.SetVariable("firstHalf", rows.Take(7).ToArray());
+        bed.Shell.SetVariable("rows", rows);
+        bed.Run("$firstHalf | New-OmiseLink");
+        var deleted = bed.Emulator.Links[0].Id;
+        bed.Run($"Remove-Variable x -ErrorAction Ignore");
+
+        var rerun = bed.Run("$rows | New-OmiseLink -ReuseExisting");
+
+        Assert.Empty(rerun.Errors);
+        Assert.Equal(12, rerun.Output.Count);
+        Assert.Equal(Enumerable.Repeat(true, 7).Concat(Enumerable.Repeat(false, 5)), rerun.Output.Select(o => (bool)o.Properties["Reused"].Value));
+        Assert.Equal(12, bed.Emulator.Links.Count);
+        AssertExactlyOnce(bed.Emulator, rows, rerun);
+        Assert.NotNull(deleted);
+    }
+
+    [Fact]
+    public async Task Progress_shows_rows_done_and_is_cleared_at_the_end()
+    {
+        await using var bed = await TestBed.StartAsync();
+        bed.Emulator.Faults = new FaultOptions { LatencyMs = 5 };
+        bed.Shell.SetVariable("rows", Invoices(150));
+
+        var result = bed.Run("$rows | New-OmiseLink -ThrottleLimit 2");
+
+        Assert.Contains(result.Progress, p => p.StatusDescription.Contains("rows done") && p.StatusDescription.Contains("created"));
+        Assert.Equal(ProgressRecordType.Completed, result.Progress.Last().RecordType);
+    }
+
+    [Fact]
+    public async Task Ctrl_C_stops_promptly_and_every_stored_link_is_written_out_or_named_to_the_host()
+    {
+        await using var bed = await TestBed.StartAsync();
+        bed.Emulator.Faults = new FaultOptions { LatencyMs = 100 };
+        bed.Shell.SetVariable("rows", Invoices(500));
+
+        var (result, stopTook) = bed.Shell.RunAndStop("$rows | New-OmiseLink -ThrottleLimit 4", () => bed.Emulator.Links.Count >= 10);
+
+        Assert.True(stopTook < TimeSpan.FromSeconds(3), $"stop took {stopTook}");
+        Assert.True(bed.Emulator.Links.Count < 100);
+        var written = result.Output.Select(o => (string)o.Properties["Id"].Value).ToHashSet();
+        var warning = string.Join("\n", bed.Shell.Host.Lines.Where(l => l.StartsWith("WARNING:")));
+        foreach (var link in bed.Emulator.Links)
+            Assert.True(written.Contains(link.Id) || warning.Contains(link.Id), $"{link.Id} was stored but neither written nor named");
+    }
+
+    [Fact]
+    public async Task A_terminating_error_later_in_the_pipeline_still_names_links_already_created()
+    {
+        await using var bed = await TestBed.StartAsync();
+        bed.Emulator.Faults = new FaultOptions { LatencyMs = 30 };
+        var rows = Invoices(6).ToList();
+        rows.Insert(5, TestBed.CsvRow(("amount", "12.50"), ("currency", "thb"), ("title", "bad"), ("description", "d")));
+        bed.Shell.SetVariable("rows", rows.ToArray());
+
+        var result = bed.Run("$rows | New-OmiseLink -ThrottleLimit 4 -ErrorAction Stop");
+
+        Assert.NotNull(result.Terminating);
+        var written = result.Output.Select(o => (string)o.Properties["Id"].Value).ToHashSet();
+        var warning = string.Join("\n", bed.Shell.Host.Lines);
+        Assert.Equal(5, bed.Emulator.Links.Count);
+        foreach (var link in bed.Emulator.Links)
+            Assert.True(written.Contains(link.Id) || warning.Contains(link.Id), $"{link.Id} was stored but neither written nor named");
+    }
+}
