@@ -56,6 +56,7 @@ namespace Omise.Core
         private readonly Dictionary<string, FieldsGate> _sameFields = new Dictionary<string, FieldsGate>(StringComparer.Ordinal);
         private readonly object _existingGate = new object();
         private Task<Dictionary<string, Queue<Link>>>? _existing;
+        private volatile OmiseApiException? _keyRefused;
 
         public LinkCreator(OmiseClient client, bool reuseExisting, RetryPolicy? retry = null)
         {
@@ -125,6 +126,8 @@ namespace Omise.Core
             var body = FormEncoder.Encode(request.ToForm());
             for (var attempt = 1; ; attempt++)
             {
+                // A refused key fails every row alike: once refused, send nothing more.
+                if (_keyRefused != null) throw _keyRefused;
                 var attemptStart = _client.ServerUtcNow;
                 OmiseApiException failure;
                 try
@@ -136,6 +139,11 @@ namespace Omise.Core
                 catch (OmiseApiException ex) when (ex.IsTransient)
                 {
                     failure = ex;
+                }
+                catch (OmiseApiException ex) when (ex.StatusCode == 401)
+                {
+                    _keyRefused = ex;
+                    throw;
                 }
 
                 if (failure.ServerMayHaveActed)
