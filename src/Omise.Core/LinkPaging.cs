@@ -43,7 +43,8 @@ namespace Omise.Core
             _keep = keep;
             _skipLeft = skipHere;
             _firstLeft = first;
-            HasMore = first != 0;
+            // Even -First 0 reads one (one-item) page: it is how -IncludeTotalCount -First 0 learns the total.
+            HasMore = true;
         }
 
         /// <summary>False once the last page has been read or <see cref="PageWindow.First"/> items have been handed out.</summary>
@@ -100,7 +101,7 @@ namespace Omise.Core
         {
             _fetch = fetch;
             _query = query;
-            _query.Offset = keep == null ? checked((int)window.Skip) : 0;
+            _query.Offset = keep == null ? (int)Math.Min(window.Skip, int.MaxValue) : 0;
         }
 
         private protected override async Task<(IReadOnlyList<T> Items, long Total, bool Last)> FetchAsync(CancellationToken cancellationToken)
@@ -126,7 +127,7 @@ namespace Omise.Core
             _fetch = fetch;
             _query = query;
             _query.PerPage = PerPageFor(window);
-            _query.Page = checked((int)(window.Skip / _query.PerPage)) + 1;
+            _query.Page = (int)Math.Min(window.Skip / _query.PerPage, int.MaxValue - 1) + 1;
         }
 
         // A small window that fits in one page is asked for as one small page; anything else in full pages.

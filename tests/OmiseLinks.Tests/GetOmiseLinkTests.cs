@@ -310,4 +310,57 @@ public class GetOmiseLinkTests
         Assert.Equal(new[] { seeded[2].Id, seeded[0].Id }, Texts(charges));
         Assert.Equal(0, bed.Emulator.RequestCount);
     }
+
+    [Fact]
+    public async Task This_months_paid_links_as_in_the_everyday_tasks_count_single_and_multiple_use_links()
+    {
+        await using var bed = await TestBed.StartAsync();
+        var now = DateTimeOffset.Now;
+        var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, now.Offset);
+        var lastMonthPaid = bed.Emulator.AddLink(100, "thb", "Last month, paid", "d", false, monthStart.AddDays(-2));
+        var paidSingle = bed.Emulator.AddLink(200, "thb", "Paid single", "d", false, now.AddSeconds(-30));
+        var paidMultiple = bed.Emulator.AddLink(300, "thb", "Paid multiple", "d", true, now.AddSeconds(-20));
+        bed.Emulator.AddLink(400, "thb", "Unpaid multiple", "d", true, now.AddSeconds(-10));
+        bed.Emulator.AddLink(500, "thb", "Unpaid single", "d", false, now.AddSeconds(-5));
+        foreach (var link in new[] { lastMonthPaid, paidSingle, paidMultiple }) bed.Emulator.PayLink(link.Id);
+
+        var result = bed.Run("""
+            $monthStart = [datetime]::new([datetime]::Today.Year, [datetime]::Today.Month, 1)
+            Get-OmiseLink -From $monthStart |
+                Where-Object { $_.Used -or ($_.Charges | Where-Object Paid) }
+            """);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(new[] { paidSingle.Id, paidMultiple.Id }, Ids(result));
+    }
+
+    [Fact]
+    public async Task The_link_of_invoice_12345_as_in_the_everyday_tasks_is_found_and_a_longer_number_is_not_taken_for_it()
+    {
+        await using var bed = await TestBed.StartAsync();
+        Seed(bed, 120);
+        var longer = bed.Emulator.AddLink(100, "thb", "INV-123456", "Another invoice", false, Start.AddHours(3));
+        var invoice = bed.Emulator.AddLink(99000, "thb", "Consulting March", "Invoice 12345, Acme Ltd", false, Start.AddHours(4));
+
+        var loose = bed.Run("Get-OmiseLink -Query 12345");
+        var exact = bed.Run("""
+            Get-OmiseLink -Query 12345 |
+                Where-Object { "$($_.Title) $($_.Description)" -match '\b12345\b' }
+            """);
+
+        Assert.Equal(new[] { longer.Id, invoice.Id }, Ids(loose));
+        Assert.Equal(invoice.Id, Ids(exact).Single());
+    }
+
+    [Fact]
+    public async Task IncludeTotalCount_with_First_0_counts_without_reading_the_links()
+    {
+        await using var bed = await TestBed.StartAsync();
+        Seed(bed, 321);
+
+        var result = bed.Run("Get-OmiseLink -IncludeDeleted -IncludeTotalCount -First 0");
+
+        Assert.Equal(321UL, result.Output.Single().BaseObject);
+        Assert.Equal(1, bed.Emulator.RequestCount);
+    }
 }

@@ -106,7 +106,7 @@ public class RemoveOmiseLinkTests
         var result = bed.Run("""
             $cutoff = [datetime]::Now.AddDays(-30)
             Get-OmiseLink -To $cutoff |
-                Where-Object { $_.Charges.Total -eq 0 } |
+                Where-Object { -not $_.Used -and -not ($_.Charges | Where-Object Paid) } |
                 Remove-OmiseLink -PassThru -Confirm:$false
             """);
 
