@@ -15,6 +15,9 @@
         'Connect-Omise'
         'Disconnect-Omise'
         'New-OmiseLink'
+        'Get-OmiseLink'
+        'Remove-OmiseLink'
+        'Get-OmiseLinkCharge'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

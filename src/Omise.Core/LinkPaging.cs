@@ -1,0 +1,168 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Omise.Core.Models;
+
+namespace Omise.Core
+{
+    /// <summary>Which part of a paged result the caller wants: skip the first items, then take at most <see cref="First"/>.</summary>
+    public sealed class PageWindow
+    {
+        public long Skip { get; set; }
+
+        /// <summary>Null: every item.</summary>
+        public long? First { get; set; }
+    }
+
+    /// <summary>What GET /links should return, before paging.</summary>
+    public sealed class LinkListFilter
+    {
+        public DateTime? From { get; set; }
+        public DateTime? To { get; set; }
+        public ListOrder Order { get; set; } = ListOrder.Chronological;
+
+        /// <summary>The API lists deleted links too; false drops them here, as the list endpoint cannot filter them.</summary>
+        public bool IncludeDeleted { get; set; }
+    }
+
+    /// <summary>
+    /// Walks a paged endpoint one request at a time: the caller asks for the next page only when it wants it, so
+    /// memory holds one page and a caller that stops early sends no more requests. Not thread-safe: one page at a time.
+    /// </summary>
+    public abstract class Pager<T>
+    {
+        public const int PageSize = 100;
+
+        private readonly Func<T, bool>? _keep;
+        private long _skipLeft;
+        private long? _firstLeft;
+
+        private protected Pager(Func<T, bool>? keep, long skipHere, long? first)
+        {
+            _keep = keep;
+            _skipLeft = skipHere;
+            _firstLeft = first;
+            // Even -First 0 reads one (one-item) page: it is how -IncludeTotalCount -First 0 learns the total.
+            HasMore = true;
+        }
+
+        /// <summary>False once the last page has been read or <see cref="PageWindow.First"/> items have been handed out.</summary>
+        public bool HasMore { get; private set; }
+
+        /// <summary>The server's count of matching items, known after the first page.</summary>
+        public long? Total { get; private set; }
+
+        /// <summary>
+        /// False when items are filtered here, so <see cref="Total"/> is an upper bound (it counts what is dropped).
+        /// </summary>
+        public bool TotalIsExact => _keep == null;
+
+        /// <summary>How many items the next request should ask for, at most <see cref="PageSize"/>.</summary>
+        private protected int WantedOnNextPage =>
+            _firstLeft.HasValue ? (int)Math.Max(1, Math.Min(PageSize, _firstLeft.Value + _skipLeft)) : PageSize;
+
+        /// <summary>The next page's items (after filtering, skipping and the First limit); may be empty while <see cref="HasMore"/> stays true.</summary>
+        public async Task<IReadOnlyList<T>> NextPageAsync(CancellationToken cancellationToken)
+        {
+            if (!HasMore) return Array.Empty<T>();
+            var (items, total, last) = await FetchAsync(cancellationToken).ConfigureAwait(false);
+            if (!Total.HasValue) Total = total;
+
+            var kept = new List<T>(items.Count);
+            foreach (var item in items)
+            {
+                if (_keep != null && !_keep(item)) continue;
+                if (_skipLeft > 0) { _skipLeft--; continue; }
+                if (_firstLeft.HasValue)
+                {
+                    if (_firstLeft.Value == 0) break;
+                    _firstLeft--;
+                }
+                kept.Add(item);
+            }
+            HasMore = !last && items.Count > 0 && _firstLeft != 0;
+            return kept;
+        }
+
+        /// <summary>One request: its raw items, the server's total, and whether it was the last page.</summary>
+        private protected abstract Task<(IReadOnlyList<T> Items, long Total, bool Last)> FetchAsync(CancellationToken cancellationToken);
+    }
+
+    /// <summary>offset/limit paging (GET /links, GET /links/{id}/charges).</summary>
+    public sealed class ListPager<T> : Pager<T>
+    {
+        private readonly Func<ListQuery, CancellationToken, Task<OmiseList<T>>> _fetch;
+        private readonly ListQuery _query;
+
+        internal ListPager(Func<ListQuery, CancellationToken, Task<OmiseList<T>>> fetch, ListQuery query, PageWindow window, Func<T, bool>? keep)
+            // Skipped items can be left to the server (offset) only when nothing is filtered out here.
+            : base(keep, keep == null ? 0 : window.Skip, window.First)
+        {
+            _fetch = fetch;
+            _query = query;
+            _query.Offset = keep == null ? (int)Math.Min(window.Skip, int.MaxValue) : 0;
+        }
+
+        private protected override async Task<(IReadOnlyList<T> Items, long Total, bool Last)> FetchAsync(CancellationToken cancellationToken)
+        {
+            _query.Limit = WantedOnNextPage;
+            var page = await _fetch(_query, cancellationToken).ConfigureAwait(false);
+            // Pin the window to the first answer's "to": links created meanwhile would otherwise shift a newest-first walk.
+            if (!_query.To.HasValue && page.To.HasValue) _query.To = page.To;
+            _query.Offset += page.Data.Count;
+            return (page.Data, page.Total, _query.Offset >= page.Total);
+        }
+    }
+
+    /// <summary>page/per_page paging (GET /search).</summary>
+    public sealed class SearchPager<T> : Pager<T>
+    {
+        private readonly Func<SearchQuery, CancellationToken, Task<OmiseSearchResult<T>>> _fetch;
+        private readonly SearchQuery _query;
+
+        internal SearchPager(Func<SearchQuery, CancellationToken, Task<OmiseSearchResult<T>>> fetch, SearchQuery query, PageWindow window)
+            : base(null, SkipWithinFirstPage(window), window.First)
+        {
+            _fetch = fetch;
+            _query = query;
+            _query.PerPage = PerPageFor(window);
+            _query.Page = (int)Math.Min(window.Skip / _query.PerPage, int.MaxValue - 1) + 1;
+        }
+
+        // A small window that fits in one page is asked for as one small page; anything else in full pages.
+        private static int PerPageFor(PageWindow window) =>
+            window.First.HasValue && window.Skip + window.First.Value <= PageSize ? (int)Math.Max(1, window.Skip + window.First.Value) : PageSize;
+
+        private static long SkipWithinFirstPage(PageWindow window) => window.Skip % PerPageFor(window);
+
+        private protected override async Task<(IReadOnlyList<T> Items, long Total, bool Last)> FetchAsync(CancellationToken cancellationToken)
+        {
+            var page = await _fetch(_query, cancellationToken).ConfigureAwait(false);
+            var last = page.Page >= page.TotalPages || page.Data.Count < _query.PerPage;
+            _query.Page++;
+            return (page.Data, page.Total, last);
+        }
+    }
+
+    /// <summary>The pagers for links: every list and search walk goes through here.</summary>
+    public static class LinkPaging
+    {
+        public static ListPager<Link> Links(OmiseClient client, LinkListFilter filter, PageWindow window)
+        {
+            var query = new ListQuery { From = filter.From, To = filter.To, Order = filter.Order };
+            Func<Link, bool>? keep = filter.IncludeDeleted ? null : link => !link.Deleted;
+            return new ListPager<Link>(client.ListLinksAsync, query, window, keep);
+        }
+
+        public static ListPager<Charge> Charges(OmiseClient client, string linkId, PageWindow window) =>
+            new ListPager<Charge>((q, ct) => client.ListLinkChargesAsync(linkId, q, ct), new ListQuery(), window, null);
+
+        /// <summary>Search links; unless <paramref name="includeDeleted"/>, deleted links are filtered out by the server.</summary>
+        public static SearchPager<Link> Search(OmiseClient client, SearchQuery query, bool includeDeleted, PageWindow window)
+        {
+            if (!includeDeleted) query.Filters["deleted"] = "false";
+            return new SearchPager<Link>(client.SearchLinksAsync, query, window);
+        }
+    }
+}

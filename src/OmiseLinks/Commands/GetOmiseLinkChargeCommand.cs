@@ -1,0 +1,41 @@
+using System;
+using System.Management.Automation;
+using Omise.Core;
+using Omise.Core.Models;
+using OmiseLinks.Binding;
+using OmiseLinks.Completion;
+
+namespace OmiseLinks.Commands
+{
+    /// <summary>Get-OmiseLinkCharge: the charges customers made through links, oldest first, every page streamed.</summary>
+    [Cmdlet(VerbsCommon.Get, "OmiseLinkCharge", SupportsPaging = true)]
+    [OutputType(typeof(Charge))]
+    public sealed class GetOmiseLinkChargeCommand : LinkCommandBase
+    {
+        /// <summary>The id of the link whose charges to get (link_...); ids, links and rows with an Id or LinkId column can be piped in.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("LinkId")]
+        [LinkId]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(LinkIdCompleter))]
+        public string[] Id { get; set; } = Array.Empty<string>();
+
+        protected override void BeginProcessing() => ResolveSession();
+
+        protected override void ProcessRecord()
+        {
+            foreach (var id in Id)
+            {
+                try
+                {
+                    WritePages(LinkPaging.Charges(Client, id, RequestedWindow()), charge => WriteObject(LinkOutput.Wrap(charge)));
+                    ResolveSession().RememberLink(id);
+                }
+                catch (OmiseApiException ex)
+                {
+                    WriteApiError(ex, id, $"Could not get the charges of the link {id}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using System;
+using System.Management.Automation;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Omise.Core;
+using Omise.Core.Models;
+
+namespace OmiseLinks
+{
+    /// <summary>
+    /// What the commands that read and remove existing links share: writing a link (remembered for tab completion),
+    /// streaming a pager's pages to the pipeline, and reporting a failed call for one id.
+    /// </summary>
+    public abstract class LinkCommandBase : OmiseApiCmdlet
+    {
+        protected void WriteLink(Link link)
+        {
+            ResolveSession().RememberLink(link.Id);
+            WriteObject(LinkOutput.Wrap(link));
+        }
+
+        /// <summary>The -Skip/-First window of a command with SupportsPaging.</summary>
+        protected PageWindow RequestedWindow() => new PageWindow
+        {
+            Skip = (long)Math.Min(PagingParameters.Skip, long.MaxValue),
+            First = PagingParameters.First == ulong.MaxValue ? (long?)null : (long)Math.Min(PagingParameters.First, long.MaxValue),
+        };
+
+        /// <summary>
+        /// Writes every item the pager yields, page by page. The next page is requested before the current one is
+        /// written, so the pipeline works while the network does; memory holds two pages at most. When the walk ends
+        /// early (-First met, a downstream command such as Select-Object -First stopping the pipeline, Ctrl+C),
+        /// the request in flight is cancelled and no other is sent. API failures are thrown to the caller.
+        /// </summary>
+        protected void WritePages<T>(Pager<T> pager, Action<T> write)
+        {
+            using var walk = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken);
+            try
+            {
+                Task<IReadOnlyList<T>>? next = Start(_ => pager.NextPageAsync(walk.Token));
+                var first = true;
+                while (next != null)
+                {
+                    var page = Await(next);
+                    if (first && PagingParameters.IncludeTotalCount)
+                    {
+                        // When deleted links are dropped here, the server's total counts them too: say it is an estimate.
+                        WriteObject(PagingParameters.NewTotalCount((ulong)(pager.Total ?? 0), pager.TotalIsExact ? 1.0 : 0.5));
+                    }
+                    first = false;
+                    next = pager.HasMore ? Start(_ => pager.NextPageAsync(walk.Token)) : null;
+                    foreach (var item in page) write(item);
+                }
+            }
+            finally
+            {
+                walk.Cancel();
+                FlushTrace();
+            }
+        }
+
+        /// <summary>
+        /// One id failed: a non-terminating error naming it. A refused key would fail every id alike, so it ends the
+        /// command once instead.
+        /// </summary>
+        protected void WriteApiError(OmiseApiException ex, string id, string context)
+        {
+            var record = ApiErrorRecord(ex, id, context);
+            if (ex.StatusCode == 401)
+            {
+                CancelPending();
+                ThrowTerminatingError(record);
+            }
+            WriteError(record);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System.Management.Automation;
+
+namespace OmiseLinks.Tests;
+
+public class RemoveOmiseLinkTests
+{
+    [Fact]
+    public async Task WhatIf_says_what_would_be_removed_and_removes_nothing()
+    {
+        await using var bed = await TestBed.StartAsync();
+        var link = bed.Emulator.AddLink(5000, "thb", "Invoice 9", "Repair", false);
+
+        var result = bed.Run($"Remove-OmiseLink -Id {link.Id} -WhatIf");
+
+        Assert.Empty(result.Errors);
+        Assert.Empty(result.Output);
+        Assert.Equal(0, bed.Emulator.RequestCount);
+        Assert.False(bed.Emulator.Links.Single().Deleted);
+    }
+
+    [Fact]
+    public async Task ConfirmImpact_is_High_so_a_default_session_asks_before_removing()
+    {
+        await using var bed = await TestBed.StartAsync();
+        var result = bed.Run("(Get-Command Remove-OmiseLink).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].ConfirmImpact");
+        Assert.Equal(ConfirmImpact.High, result.Output.Single().BaseObject);
+    }
+
+    [Fact]
+    public async Task The_full_chain_New_Get_Remove_deletes_the_link_and_writes_nothing_without_PassThru()
+    {
+        await using var bed = await TestBed.StartAsync();
+
+        var result = bed.Run("New-OmiseLink -Amount 150050 -Currency thb -Title 'Invoice 12345' -Description 'Annual plan' | Get-OmiseLink | Remove-OmiseLink -Confirm:$false");
+        var listed = bed.Run("Get-OmiseLink");
+
+        Assert.Empty(result.Errors);
+        Assert.Empty(result.Output);
+        var stored = bed.Emulator.Links.Single();
+        Assert.True(stored.Deleted);
+        Assert.NotNull(stored.DeletedAt);
+        Assert.Empty(listed.Output);
+    }
+
+    [Fact]
+    public async Task PassThru_writes_each_removed_link_with_Deleted_true()
+    {
+        await using var bed = await TestBed.StartAsync();
+        var a = bed.Emulator.AddLink(100, "thb", "A", "d", false);
+        var b = bed.Emulator.AddLink(200, "thb", "B", "d", false);
+
+        var result = bed.Run($"'{a.Id}', '{b.Id}' | Remove-OmiseLink -PassThru -Confirm:$false");
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(new[] { a.Id, b.Id }, result.Output.Select(o => (string)o.Properties["Id"].Value));
+        Assert.All(result.Output, o =>
+        {
+            Assert.Equal("OmiseLinks.Link", o.TypeNames[0]);
+            Assert.True((bool)o.Properties["Deleted"].Value);
+            Assert.NotNull(o.Properties["DeletedAt"].Value);
+        });
+    }
+
+    [Fact]
+    public async Task Removing_an_unknown_or_already_removed_id_is_ObjectNotFound_naming_it_and_the_rest_are_removed()
+    {
+        await using var bed = await TestBed.StartAsync();
+        var gone = bed.Emulator.AddLink(100, "thb", "Gone", "d", false);
+        var keep = bed.Emulator.AddLink(200, "thb", "Next", "d", false);
+        Assert.Empty(bed.Run($"Remove-OmiseLink {gone.Id} -Confirm:$false").Errors);
+        bed.Shell.SetVariable("rows", new[]
+        {
+            TestBed.CsvRow(("LinkId", gone.Id)),
+            TestBed.CsvRow(("LinkId", "link_test_nosuchlink000000000")),
+            TestBed.CsvRow(("LinkId", keep.Id)),
+        });
+
+        var result = bed.Run("$rows | Remove-OmiseLink -Confirm:$false");
+
+        Assert.Equal(2, result.Errors.Count);
+        Assert.All(result.Errors, e =>
+        {
+            Assert.Equal(ErrorCategory.ObjectNotFound, e.CategoryInfo.Category);
+            Assert.Equal("NotFound,OmiseLinks.Commands.RemoveOmiseLinkCommand", e.FullyQualifiedErrorId);
+            Assert.Contains("removed already", e.ToString());
+        });
+        Assert.Equal(gone.Id, result.Errors[0].TargetObject);
+        Assert.Contains(gone.Id, result.Errors[0].ToString());
+        Assert.Contains("link_test_nosuchlink000000000", result.Errors[1].ToString());
+        Assert.True(bed.Emulator.Links.Single(l => l.Id == keep.Id).Deleted);
+    }
+
+    [Fact]
+    public async Task Withdraw_unpaid_links_older_than_30_days_as_in_the_everyday_tasks()
+    {
+        await using var bed = await TestBed.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        var oldUnpaid = bed.Emulator.AddLink(100, "thb", "Old unpaid", "d", false, now.AddDays(-45));
+        var oldPaid = bed.Emulator.AddLink(200, "thb", "Old paid", "d", false, now.AddDays(-40));
+        var oldMultiplePaid = bed.Emulator.AddLink(300, "thb", "Old multiple, paid once", "d", true, now.AddDays(-35));
+        var oldMultipleUnpaid = bed.Emulator.AddLink(400, "thb", "Old multiple, never paid", "d", true, now.AddDays(-33));
+        var recent = bed.Emulator.AddLink(500, "thb", "Recent unpaid", "d", false, now.AddDays(-3));
+        bed.Emulator.PayLink(oldPaid.Id);
+        bed.Emulator.PayLink(oldMultiplePaid.Id);
+
+        var result = bed.Run("""
+            $cutoff = [datetime]::Now.AddDays(-30)
+            Get-OmiseLink -To $cutoff |
+                Where-Object { -not $_.Used -and -not ($_.Charges | Where-Object Paid) } |
+                Remove-OmiseLink -PassThru -Confirm:$false
+            """);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(new[] { oldUnpaid.Id, oldMultipleUnpaid.Id }, result.Output.Select(o => (string)o.Properties["Id"].Value));
+        Assert.Equal(new[] { oldUnpaid.Id, oldMultipleUnpaid.Id }, bed.Emulator.Links.Where(l => l.Deleted).Select(l => l.Id));
+        Assert.Contains(bed.Emulator.Links, l => l.Id == recent.Id && !l.Deleted);
+    }
+}
