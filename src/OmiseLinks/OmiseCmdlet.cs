@@ -106,7 +106,7 @@ namespace OmiseLinks
         {
             if (ex.StatusCode == 401) return "Check the secret key (Omise dashboard, Keys) and run Connect-Omise again.";
             if (ex.StatusCode == 429) return "Lower -ThrottleLimit, or run again later.";
-            if (ex.IsServerError || ex.Kind != OmiseFailureKind.Api) return "Run the same command again with -ReuseExisting: rows whose link exists are not created twice.";
+            if (ex.IsServerError || ex.Kind != OmiseFailureKind.Api) return "Run the same command again later.";
             return null;
         }
 

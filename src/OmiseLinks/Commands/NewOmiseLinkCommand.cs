@@ -152,6 +152,8 @@ namespace OmiseLinks.Commands
             if (error is OmiseApiException api)
             {
                 var record = ApiErrorRecord(api, row.Target, "Could not create the link " + row.Describe());
+                if (api.IsTransient)
+                    record.ErrorDetails.RecommendedAction = "Run the same input again with -ReuseExisting: rows whose link exists get it, the rest are created once.";
                 // A refused key fails every row alike: stop once instead of repeating the same error per row.
                 if (api.StatusCode == 401)
                 {
