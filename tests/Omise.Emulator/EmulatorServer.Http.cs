@@ -37,6 +37,16 @@ public sealed partial class EmulatorServer
         {
         }
 
+        // A request stops counting as in flight once its answer starts (or its connection is dropped): from then on
+        // the client may already have it and send the next one, so counting until the handler returns would make
+        // a client that keeps to its limit look one over it.
+        var left = 0;
+        void Leave()
+        {
+            if (Interlocked.Exchange(ref left, 1) == 0) Interlocked.Decrement(ref _inFlight);
+        }
+        ctx.Response.OnStarting(() => { Leave(); return Task.CompletedTask; });
+
         try
         {
             var faults = Volatile.Read(ref _faults);
@@ -73,6 +83,7 @@ public sealed partial class EmulatorServer
                     await WriteAsync(ctx, Reply.Fail(503, "service_unavailable", "service is temporarily unavailable, please try again later (emulated fault)")).ConfigureAwait(false);
                     return;
                 case FaultKind.DropBeforeStore:
+                    Leave();
                     ctx.Abort();
                     return;
             }
@@ -93,6 +104,7 @@ public sealed partial class EmulatorServer
 
             if (fault == FaultKind.DropAfterStore)
             {
+                Leave();
                 ctx.Abort(); // processed (the link is stored), but the client never hears back
                 return;
             }
@@ -100,7 +112,7 @@ public sealed partial class EmulatorServer
         }
         finally
         {
-            Interlocked.Decrement(ref _inFlight);
+            Leave();
         }
     }
 
