@@ -15,7 +15,10 @@ var output = Path.GetFullPath(args[1]);
 try
 {
     if (!Directory.Exists(docs)) throw new HelpPageException(docs, 0, "the docs folder does not exist.");
-    var commandPages = Directory.GetFiles(docs, "*-*.md").OrderBy(p => p, StringComparer.Ordinal).ToList();
+    // Cmdlet pages are Verb-Noun.md with a capitalised verb; guides such as everyday-tasks.md are not help.
+    var commandPages = Directory.GetFiles(docs, "*-*.md")
+        .Where(p => char.IsUpper(Path.GetFileName(p)[0]))
+        .OrderBy(p => p, StringComparer.Ordinal).ToList();
     if (commandPages.Count == 0) throw new HelpPageException(docs, 0, "no cmdlet page (Verb-Noun.md) in the docs folder.");
 
     var commands = new List<CommandHelp>();
