@@ -1,3 +1,5 @@
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -11,7 +13,7 @@ public class ModuleLayoutTests
 {
     private static readonly string ModuleFolder = Path.GetDirectoryName(Repo.ModuleManifest)!;
 
-    /// <summary>Relative paths with '/' separators. System.Text.Json 8 on netstandard2.0 brings the six assemblies after it.</summary>
+    /// <summary>Relative paths with '/' separators. System.Text.Json 8 on netstandard2.0 brings the seven assemblies after it.</summary>
     private static readonly string[] ShouldShip =
     [
         "OmiseLinks.psd1",
@@ -49,6 +51,38 @@ public class ModuleLayoutTests
     {
         var missing = ShouldShip.Except(Shipped(), StringComparer.Ordinal).ToArray();
         Assert.True(missing.Length == 0, "Files missing from out/OmiseLinks: " + string.Join(", ", missing));
+    }
+
+    /// <summary>Assemblies the engine provides in both editions; every other reference must ship in the folder.</summary>
+    private static readonly string[] FromTheEngine = ["netstandard", "mscorlib", "System.Management.Automation"];
+
+    private static (string Name, string[] References) ReadAssembly(string path)
+    {
+        using var pe = new PEReader(File.OpenRead(path));
+        var metadata = pe.GetMetadataReader();
+        var name = metadata.GetString(metadata.GetAssemblyDefinition().Name);
+        var references = metadata.AssemblyReferences.Select(h => metadata.GetString(metadata.GetAssemblyReference(h).Name)).ToArray();
+        return (name, references);
+    }
+
+    [Fact]
+    public void Every_assembly_the_module_refers_to_ships_beside_it_and_every_shipped_assembly_is_used()
+    {
+        // Windows PowerShell resolves these from the folder (ModuleInitializer): a missing one fails there at run time.
+        var assemblies = Directory.GetFiles(ModuleFolder, "*.dll").Select(ReadAssembly).ToDictionary(a => a.Name, a => a.References);
+        // Each file is named after the assembly inside it, as the resolver expects.
+        Assert.Equal(assemblies.Keys.Select(n => n + ".dll").Order(), Directory.GetFiles(ModuleFolder, "*.dll").Select(Path.GetFileName).Order());
+
+        var missing = assemblies.SelectMany(a => a.Value.Where(r => !FromTheEngine.Contains(r) && !assemblies.ContainsKey(r)).Select(r => $"{a.Key} -> {r}")).ToArray();
+        Assert.True(missing.Length == 0, "Referenced but not shipped: " + string.Join(", ", missing));
+
+        var reachable = new HashSet<string>();
+        var pending = new Stack<string>(["OmiseLinks"]);
+        while (pending.Count > 0)
+            if (pending.Pop() is var next && assemblies.ContainsKey(next) && reachable.Add(next))
+                foreach (var reference in assemblies[next]) pending.Push(reference);
+        var unused = assemblies.Keys.Except(reachable).ToArray();
+        Assert.True(unused.Length == 0, "Shipped but never referenced from OmiseLinks.dll: " + string.Join(", ", unused));
     }
 
     [Fact]
