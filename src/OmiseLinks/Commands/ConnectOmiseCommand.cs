@@ -16,6 +16,8 @@ namespace OmiseLinks.Commands
         private const string SecretKeySet = "SecretKey";
         private const string CredentialSet = "Credential";
         private const string EnvironmentSet = "Environment";
+        private const string SecretVaultSet = "SecretVault";
+        private const string SecretManagementModule = "Microsoft.PowerShell.SecretManagement";
         internal const string KeyVariable = "OMISE_SECRET_KEY";
         internal const string ApiUriVariable = "OMISE_API_URI";
 
@@ -29,6 +31,16 @@ namespace OmiseLinks.Commands
         [ValidateNotNull]
         [Credential]
         public PSCredential? Credential { get; set; }
+
+        /// <summary>The name of the secret (in Microsoft.PowerShell.SecretManagement) that holds the secret key.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = SecretVaultSet)]
+        [ValidateNotNullOrEmpty]
+        public string? SecretName { get; set; }
+
+        /// <summary>The registered SecretManagement vault to read -SecretName from. Default: SecretManagement's own search (default vault first).</summary>
+        [Parameter(ParameterSetName = SecretVaultSet)]
+        [ValidateNotNullOrEmpty]
+        public string? Vault { get; set; }
 
         /// <summary>The API base URI. Default: OMISE_API_URI, else https://api.omise.co.</summary>
         [Parameter]
@@ -87,15 +99,85 @@ namespace OmiseLinks.Commands
             {
                 case SecretKeySet: return new NetworkCredential(string.Empty, SecretKey).Password;
                 case CredentialSet: return Credential!.GetNetworkCredential().Password;
+                case SecretVaultSet: return ReadKeyFromVault();
                 default:
                     var fromEnvironment = Environment.GetEnvironmentVariable(KeyVariable);
                     if (string.IsNullOrWhiteSpace(fromEnvironment))
                     {
                         ThrowTerminatingError(new ErrorRecord(
-                            new ArgumentException($"No secret key given. Use -SecretKey, -Credential, or set the {KeyVariable} environment variable."),
+                            new ArgumentException($"No secret key given. Use -SecretKey, -Credential, -SecretName (SecretManagement), or set the {KeyVariable} environment variable."),
                             "SecretKeyMissing", ErrorCategory.InvalidArgument, null));
                     }
                     return fromEnvironment!;
+            }
+        }
+
+        /// <summary>
+        /// Reads the key with SecretManagement's Get-Secret, found at run time through the engine: the module has no
+        /// compile-time dependency on SecretManagement and works without it for every other parameter set.
+        /// </summary>
+        private string ReadKeyFromVault()
+        {
+            var where = Vault == null ? $"the secret '{SecretName}'" : $"the secret '{SecretName}' in the vault '{Vault}'";
+            var getSecret = InvokeCommand.GetCommand("Get-Secret", CommandTypes.Cmdlet | CommandTypes.Function);
+            if (getSecret == null)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new InvalidOperationException($"Connect-Omise -SecretName needs the {SecretManagementModule} module (Get-Secret), which is not installed."),
+                    "SecretManagementNotInstalled", ErrorCategory.NotInstalled, null)
+                {
+                    ErrorDetails = new ErrorDetails($"Cannot read {where}: the {SecretManagementModule} module (Get-Secret) is not installed.")
+                    {
+                        RecommendedAction = $"Install-Module {SecretManagementModule} -Scope CurrentUser, register a vault (Register-SecretVault), store the key with Set-Secret; in Azure Automation import the module into the account. Or use -SecretKey, -Credential or OMISE_SECRET_KEY.",
+                    },
+                });
+            }
+
+            WriteVerbose($"Reading {where} with Get-Secret");
+            object? secret = null;
+            Exception? failure = null;
+            using (var ps = PowerShell.Create(RunspaceMode.CurrentRunspace))
+            {
+                ps.AddCommand(getSecret!).AddParameter("Name", SecretName).AddParameter("AsPlainText", false);
+                if (Vault != null) ps.AddParameter("Vault", Vault);
+                try
+                {
+                    var results = ps.Invoke();
+                    failure = ps.Streams.Error.Count > 0 ? ps.Streams.Error[0].Exception : null;
+                    if (results.Count > 0) secret = results[0]?.BaseObject;
+                }
+                catch (RuntimeException ex)
+                {
+                    failure = ex.ErrorRecord?.Exception ?? ex;
+                }
+            }
+
+            if (failure != null || secret == null)
+            {
+                var reason = failure?.Message ?? "Get-Secret returned nothing.";
+                ThrowTerminatingError(new ErrorRecord(
+                    new ItemNotFoundException($"Could not read {where}: {reason}", failure),
+                    "SecretNotFound", ErrorCategory.ObjectNotFound, SecretName)
+                {
+                    ErrorDetails = new ErrorDetails($"Could not read {where}: {reason}")
+                    {
+                        RecommendedAction = "List what the vault holds with Get-SecretInfo" + (Vault == null ? "" : $" -Vault '{Vault}'")
+                            + ", and store the Omise secret key with Set-Secret -Name <name> -Secret (Read-Host -AsSecureString).",
+                    },
+                });
+            }
+
+            switch (secret)
+            {
+                case SecureString secure: return new NetworkCredential(string.Empty, secure).Password;
+                case PSCredential credential: return credential.GetNetworkCredential().Password;
+                case string text: return text;
+                default:
+                    // Name the type only: the value may be the key in another shape.
+                    ThrowTerminatingError(new ErrorRecord(
+                        new InvalidOperationException($"Get-Secret gave a {secret!.GetType().Name} for {where}; Connect-Omise needs a SecureString, PSCredential or string holding the secret key."),
+                        "SecretTypeNotSupported", ErrorCategory.InvalidType, SecretName));
+                    return string.Empty;
             }
         }
 
