@@ -78,9 +78,9 @@ public class HelpTests
             [
                 "System.Int64", "0", "True (ByPropertyName)", "AmountSatang, AmountCents, AmountMinor, MinorAmount", "true",
                 "thb,jpy,sgd,myr,usd",
-                "Amount,Currency,Title,Description,Multiple,Reference,Session,ThrottleLimit,WhatIf,Confirm",
+                "Amount,Currency,Title,Description,MaxAttempts,Multiple,Reference,ReuseExisting,Session,ThrottleLimit,WhatIf,Confirm",
                 "0",
-                "3",
+                "4",
             ],
             result.Output.Select(o => o.ToString()));
     }
