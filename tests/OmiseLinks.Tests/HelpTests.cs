@@ -78,7 +78,7 @@ public class HelpTests
             [
                 "System.Int64", "0", "True (ByPropertyName)", "AmountSatang, AmountCents, AmountMinor, MinorAmount", "true",
                 "thb,jpy,sgd,myr,usd",
-                "Amount,Currency,Title,Description,Multiple,Reference,Session,ThrottleLimit,WhatIf,Confirm",
+                "Amount,Currency,Title,Description,MaxAttempts,Multiple,Reference,ReuseExisting,Session,ThrottleLimit,WhatIf,Confirm",
                 "0",
                 "3",
             ],
@@ -108,7 +108,8 @@ public class HelpTests
     [Fact]
     public void The_MAML_file_is_well_formed_with_one_command_per_cmdlet_page()
     {
-        var pages = Directory.GetFiles(Path.Combine(Repo.Root, "docs"), "*-*.md").Select(Path.GetFileNameWithoutExtension).Order().ToList();
+        var pages = Directory.GetFiles(Path.Combine(Repo.Root, "docs"), "*-*.md").Select(Path.GetFileNameWithoutExtension)
+            .Where(name => System.Text.RegularExpressions.Regex.IsMatch(name!, "^[A-Z][A-Za-z]*-[A-Z][A-Za-z]*$")).Order().ToList();
         var maml = XDocument.Load(Path.Combine(HelpFolder, "OmiseLinks.dll-Help.xml"));
 
         XNamespace command = "http://schemas.microsoft.com/maml/dev/command/2004/10";

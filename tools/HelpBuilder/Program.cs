@@ -15,7 +15,10 @@ var output = Path.GetFullPath(args[1]);
 try
 {
     if (!Directory.Exists(docs)) throw new HelpPageException(docs, 0, "the docs folder does not exist.");
-    var commandPages = Directory.GetFiles(docs, "*-*.md").OrderBy(p => p, StringComparer.Ordinal).ToList();
+    // Verb-Noun only: other pages of docs/ (such as everyday-tasks.md) are guides, not help.
+    var commandPages = Directory.GetFiles(docs, "*-*.md")
+        .Where(p => System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileNameWithoutExtension(p), "^[A-Z][A-Za-z]*-[A-Z][A-Za-z]*$"))
+        .OrderBy(p => p, StringComparer.Ordinal).ToList();
     if (commandPages.Count == 0) throw new HelpPageException(docs, 0, "no cmdlet page (Verb-Noun.md) in the docs folder.");
 
     var commands = new List<CommandHelp>();
