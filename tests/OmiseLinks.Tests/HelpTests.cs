@@ -80,7 +80,7 @@ public class HelpTests
                 "thb,jpy,sgd,myr,usd",
                 "Amount,Currency,Title,Description,MaxAttempts,Multiple,Reference,ReuseExisting,Session,ThrottleLimit,WhatIf,Confirm",
                 "0",
-                "4",
+                "3",
             ],
             result.Output.Select(o => o.ToString()));
     }
@@ -109,7 +109,7 @@ public class HelpTests
     public void The_MAML_file_is_well_formed_with_one_command_per_cmdlet_page()
     {
         var pages = Directory.GetFiles(Path.Combine(Repo.Root, "docs"), "*-*.md").Select(Path.GetFileNameWithoutExtension)
-            .Where(name => char.IsUpper(name![0])).Order().ToList();
+            .Where(name => System.Text.RegularExpressions.Regex.IsMatch(name!, "^[A-Z][A-Za-z]*-[A-Z][A-Za-z]*$")).Order().ToList();
         var maml = XDocument.Load(Path.Combine(HelpFolder, "OmiseLinks.dll-Help.xml"));
 
         XNamespace command = "http://schemas.microsoft.com/maml/dev/command/2004/10";

@@ -15,9 +15,9 @@ var output = Path.GetFullPath(args[1]);
 try
 {
     if (!Directory.Exists(docs)) throw new HelpPageException(docs, 0, "the docs folder does not exist.");
-    // Cmdlet pages are Verb-Noun.md with a capitalised verb; guides such as everyday-tasks.md are not help.
+    // Verb-Noun only: other pages of docs/ (such as everyday-tasks.md) are guides, not help.
     var commandPages = Directory.GetFiles(docs, "*-*.md")
-        .Where(p => char.IsUpper(Path.GetFileName(p)[0]))
+        .Where(p => System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileNameWithoutExtension(p), "^[A-Z][A-Za-z]*-[A-Z][A-Za-z]*$"))
         .OrderBy(p => p, StringComparer.Ordinal).ToList();
     if (commandPages.Count == 0) throw new HelpPageException(docs, 0, "no cmdlet page (Verb-Noun.md) in the docs folder.");
 
