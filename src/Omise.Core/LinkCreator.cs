@@ -152,7 +152,7 @@ namespace Omise.Core
                     Link? found;
                     try
                     {
-                        found = await FindUnclaimedSinceAsync(request, attemptStart - ClockMargin, cancellationToken).ConfigureAwait(false);
+                        found = await LookUpWithRetriesAsync(request, attemptStart - ClockMargin, cancellationToken).ConfigureAwait(false);
                     }
                     catch (OmiseApiException lookupFailure)
                     {
@@ -172,6 +172,27 @@ namespace Omise.Core
                 var delay = policy.DelayBefore(attempt + 1, failure.RetryAfter);
                 OmiseTrace.Write($"POST /links for '{request.Title}' failed ({OmiseClient.Describe(failure)}); attempt {attempt + 1} of {policy.MaxAttempts} in {delay.TotalMilliseconds:0} ms");
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>
+        /// The look-up decides between adopting and sending again, so it gets the row's whole attempt budget on top of
+        /// the client's own retries of each page: giving up here turns a row into an error.
+        /// </summary>
+        private async Task<Link?> LookUpWithRetriesAsync(LinkCreateRequest request, DateTime since, CancellationToken cancellationToken)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return await FindUnclaimedSinceAsync(request, since, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OmiseApiException ex) when (ex.IsTransient && attempt < _retry.MaxAttempts)
+                {
+                    var delay = _retry.DelayBefore(attempt + 1, ex.RetryAfter);
+                    OmiseTrace.Write($"Looking for the link of '{request.Title}' failed ({OmiseClient.Describe(ex)}); looking again in {delay.TotalMilliseconds:0} ms");
+                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
 

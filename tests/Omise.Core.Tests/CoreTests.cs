@@ -213,6 +213,26 @@ public class LinkCreatorTests
     }
 }
 
+public class LinkCreatorLookUpTests
+{
+    [Fact]
+    public async Task When_the_look_up_after_an_ambiguous_failure_fails_too_the_create_is_not_sent_again()
+    {
+        var http = new HandcraftedHttp(request => request.Method == HttpMethod.Post
+            ? HandcraftedHttp.Json(HttpStatusCode.InternalServerError, """{"object":"error","code":"internal_error","message":"boom"}""")
+            : HandcraftedHttp.Json(HttpStatusCode.ServiceUnavailable, """{"object":"error","code":"service_unavailable","message":"down"}"""));
+        using var client = HandcraftedHttp.Client(http, new RetryPolicy { MaxAttempts = 2, BaseDelay = TimeSpan.FromMilliseconds(1) });
+        var creator = new LinkCreator(client, reuseExisting: false, new RetryPolicy { MaxAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(1) });
+
+        var error = await Assert.ThrowsAsync<OmiseApiException>(() => creator.CreateAsync(new LinkCreateRequest(1, "thb", "t", "d", false), CancellationToken.None));
+
+        Assert.Single(http.Sent, s => s.Request.Method == HttpMethod.Post);
+        Assert.Equal(6, http.Sent.Count(s => s.Request.Method == HttpMethod.Get));
+        Assert.Contains("looking for it failed too", error.Message);
+        Assert.Contains("-ReuseExisting", error.Message);
+    }
+}
+
 public class OrderedWorkTests
 {
     [Fact]
