@@ -80,7 +80,7 @@ public class HelpTests
                 "thb,jpy,sgd,myr,usd",
                 "Amount,Currency,Title,Description,MaxAttempts,Multiple,Reference,ReuseExisting,Session,ThrottleLimit,WhatIf,Confirm",
                 "0",
-                "3",
+                "4",
             ],
             result.Output.Select(o => o.ToString()));
     }
