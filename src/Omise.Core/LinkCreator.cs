@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
@@ -49,8 +50,9 @@ namespace Omise.Core
         private readonly OmiseClient _client;
         private readonly bool _reuseExisting;
         private readonly RetryPolicy _retry;
-        // Claims matter only inside a look-up window (minutes at most), so old ones are dropped and memory stays flat.
-        private static readonly TimeSpan ClaimMemory = TimeSpan.FromMinutes(10);
+        // A claim matters only while some look-up window could still return its link: claims older than every open
+        // window (and every window to come, which starts later) are dropped, so memory stays flat however many rows.
+        private readonly List<DateTime> _openWindows = new List<DateTime>();
         private readonly ConcurrentDictionary<string, DateTime> _claimed = new ConcurrentDictionary<string, DateTime>(StringComparer.Ordinal);
         private long _claimsSincePrune;
         private readonly Dictionary<string, FieldsGate> _sameFields = new Dictionary<string, FieldsGate>(StringComparer.Ordinal);
@@ -128,44 +130,17 @@ namespace Omise.Core
             {
                 // A refused key fails every row alike: once refused, send nothing more.
                 if (_keyRefused != null) throw _keyRefused;
-                var attemptStart = _client.ServerUtcNow;
+                var window = OpenWindow();
                 OmiseApiException failure;
                 try
                 {
-                    var link = await _client.SendOnceAsync<Link>(HttpMethod.Post, "links", body, cancellationToken).ConfigureAwait(false);
-                    Claim(link);
-                    return new CreateOutcome(link, LinkOrigin.Created, attempt);
+                    var (outcome, failed) = await AttemptAsync(request, body, attempt, window, cancellationToken).ConfigureAwait(false);
+                    if (outcome != null) return outcome;
+                    failure = failed!;
                 }
-                catch (OmiseApiException ex) when (ex.IsTransient)
+                finally
                 {
-                    failure = ex;
-                }
-                catch (OmiseApiException ex) when (ex.StatusCode == 401)
-                {
-                    _keyRefused = ex;
-                    throw;
-                }
-
-                if (failure.ServerMayHaveActed)
-                {
-                    OmiseTrace.Write($"POST /links for '{request.Title}' failed ({OmiseClient.Describe(failure)}) and may have reached the server; looking for the link before trying again");
-                    Link? found;
-                    try
-                    {
-                        found = await LookUpWithRetriesAsync(request, attemptStart - ClockMargin, cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (OmiseApiException lookupFailure)
-                    {
-                        throw new OmiseApiException(failure.Kind, failure.StatusCode, failure.Code,
-                            $"{failure.Message} The link may or may not have been created, and looking for it failed too ({lookupFailure.Message}); " +
-                            "nothing was sent again. Run the same input with -ReuseExisting to settle it without a duplicate.",
-                            failure.Location, failure.Method, failure.Path, failure.RetryAfter, failure);
-                    }
-                    if (found != null)
-                    {
-                        OmiseTrace.Write($"Found {found.Id}, created by the attempt whose answer was lost; adopting it instead of creating another");
-                        return new CreateOutcome(found, LinkOrigin.Adopted, attempt);
-                    }
+                    CloseWindow(window);
                 }
 
                 if (attempt >= policy.MaxAttempts) throw failure;
@@ -173,6 +148,62 @@ namespace Omise.Core
                 OmiseTrace.Write($"POST /links for '{request.Title}' failed ({OmiseClient.Describe(failure)}); attempt {attempt + 1} of {policy.MaxAttempts} in {delay.TotalMilliseconds:0} ms");
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        /// <summary>One create, and the look-up when its answer was lost. A link, or the transient failure to retry.</summary>
+        private async Task<(CreateOutcome?, OmiseApiException?)> AttemptAsync(LinkCreateRequest request, string body, int attempt,
+            DateTime window, CancellationToken cancellationToken)
+        {
+            OmiseApiException failure;
+            try
+            {
+                var link = await _client.SendOnceAsync<Link>(HttpMethod.Post, "links", body, cancellationToken).ConfigureAwait(false);
+                Claim(link);
+                return (new CreateOutcome(link, LinkOrigin.Created, attempt), null);
+            }
+            catch (OmiseApiException ex) when (ex.IsTransient)
+            {
+                failure = ex;
+            }
+            catch (OmiseApiException ex) when (ex.StatusCode == 401)
+            {
+                _keyRefused = ex;
+                throw;
+            }
+            if (!failure.ServerMayHaveActed) return (null, failure);
+
+            OmiseTrace.Write($"POST /links for '{request.Title}' failed ({OmiseClient.Describe(failure)}) and may have reached the server; looking for the link before trying again");
+            Link? found;
+            try
+            {
+                found = await LookUpWithRetriesAsync(request, window, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OmiseApiException lookupFailure)
+            {
+                throw new OmiseApiException(failure.Kind, failure.StatusCode, failure.Code,
+                    $"{failure.Message} The link may or may not have been created, and looking for it failed too ({lookupFailure.Message}); " +
+                    "nothing was sent again. Run the same input with -ReuseExisting to settle it without a duplicate.",
+                    failure.Location, failure.Method, failure.Path, failure.RetryAfter, failure);
+            }
+            if (found == null) return (null, failure);
+            OmiseTrace.Write($"Found {found.Id}, created by the attempt whose answer was lost; adopting it instead of creating another");
+            return (new CreateOutcome(found, LinkOrigin.Adopted, attempt), null);
+        }
+
+        /// <summary>
+        /// The start of the span a look-up for this attempt searches: the attempt's start by the server's clock, less
+        /// the clock margin. Kept while the attempt runs, so claims older than every open window can be dropped.
+        /// </summary>
+        private DateTime OpenWindow()
+        {
+            var since = _client.ServerUtcNow - ClockMargin;
+            lock (_openWindows) _openWindows.Add(since);
+            return since;
+        }
+
+        private void CloseWindow(DateTime since)
+        {
+            lock (_openWindows) _openWindows.Remove(since);
         }
 
         /// <summary>
@@ -251,14 +282,22 @@ namespace Omise.Core
             return index;
         }
 
+        /// <summary>How many link ids are held as claimed now (bounded: see the pruning in TryClaim).</summary>
+        internal int ClaimCount => _claimed.Count;
+
         private void Claim(Link link) => TryClaim(link);
 
         private bool TryClaim(Link link)
         {
             if (!_claimed.TryAdd(link.Id, link.CreatedAt)) return false;
-            if (Interlocked.Increment(ref _claimsSincePrune) % 1000 == 0)
+            if (Interlocked.Increment(ref _claimsSincePrune) % 256 == 0)
             {
-                var cutoff = _client.ServerUtcNow - ClaimMemory;
+                DateTime oldestWindow;
+                lock (_openWindows)
+                    oldestWindow = _openWindows.Count == 0 ? _client.ServerUtcNow - ClockMargin : _openWindows.Min();
+                // created_at has whole seconds and the server-clock estimate can move by a second between answers:
+                // keep a few seconds more than the windows need.
+                var cutoff = oldestWindow - TimeSpan.FromSeconds(5);
                 foreach (var claim in _claimed)
                     if (claim.Value < cutoff) _claimed.TryRemove(claim.Key, out _);
             }

@@ -213,6 +213,28 @@ public class LinkCreatorTests
     }
 }
 
+public class LinkCreatorMemoryTests
+{
+    [Fact]
+    public async Task Claims_are_dropped_once_no_look_up_can_need_them_so_memory_does_not_grow_with_rows()
+    {
+        await using var emulator = await EmulatorServer.StartAsync();
+        using var client = new OmiseClient(new OmiseClientOptions(SecretKey.Parse(emulator.SecretKey), emulator.BaseUri));
+        var creator = new LinkCreator(client, reuseExisting: true);
+        for (var i = 0; i < 600; i++)
+            emulator.AddLink(100 + i, "thb", $"Row {i}", "d", false, DateTimeOffset.UtcNow.AddMinutes(-5));
+
+        for (var i = 0; i < 600; i++)
+            Assert.Equal(LinkOrigin.Reused, (await creator.CreateAsync(new LinkCreateRequest(100 + i, "thb", $"Row {i}", "d", false), CancellationToken.None)).Origin);
+        for (var i = 0; i < 5; i++)
+            Assert.Equal(LinkOrigin.Created, (await creator.CreateAsync(new LinkCreateRequest(1, "thb", $"New {i}", "d", false), CancellationToken.None)).Origin);
+
+        // 605 links claimed; those created minutes ago can never be in a look-up window again and are dropped.
+        Assert.InRange(creator.ClaimCount, 5, 255);
+        Assert.Equal(605, emulator.Links.Count);
+    }
+}
+
 public class LinkCreatorLookUpTests
 {
     [Fact]
