@@ -43,8 +43,10 @@ internal static class Program
 
         Console.WriteLine($"OmiseLinks bulk-creation benchmark ({(scale == 1 ? "full run" : "--quick: a tenth of every size; published figures are from full runs")})");
         using var emulator = EmulatorProcess.Start(SecretKey);
-        // The child must not outlive us: Ctrl+C, an exception or a normal exit all kill it.
-        Console.CancelKeyPress += (_, _) => emulator.Kill();
+        // The child must not outlive us: Ctrl+C, SIGTERM, SIGHUP, an exception or a normal exit all kill it
+        // (each signal then goes on to end this process as usual).
+        var signals = new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGQUIT }
+            .Select(signal => PosixSignalRegistration.Create(signal, _ => emulator.Kill())).ToList();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => emulator.Kill();
         AppDomain.CurrentDomain.UnhandledException += (_, _) => emulator.Kill();
         try
@@ -70,6 +72,7 @@ internal static class Program
         finally
         {
             emulator.Kill();
+            signals.ForEach(registration => registration.Dispose());
         }
     }
 
@@ -113,7 +116,9 @@ internal sealed class ResultTable
         Console.WriteLine(string.Join("-+-", widths.Select(w => new string('-', w))));
         foreach (var row in _rows) Console.WriteLine(Line(row));
         var missed = _rows.Count(r => r.Verdict == "MISS");
+        var unmeasured = _rows.Count(r => r.Verdict == "-" && !r.Target.StartsWith('('));
         Console.WriteLine();
-        Console.WriteLine(missed == 0 ? "Every target met." : $"{missed} target(s) missed.");
+        Console.WriteLine((missed == 0 ? "Every target measured was met." : $"{missed} target(s) missed.") +
+                          (unmeasured > 0 ? $" {unmeasured} target(s) not measured." : ""));
     }
 }
