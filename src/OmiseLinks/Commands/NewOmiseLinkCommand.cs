@@ -92,7 +92,9 @@ namespace OmiseLinks.Commands
             var session = ResolveSession();
             var retry = new RetryPolicy { MaxAttempts = MaxAttempts };
             _creator = new LinkCreator(session.Client, ReuseExisting, retry);
-            _work = new OrderedWork<Row, CreateOutcome>(ThrottleLimit, ThrottleLimit * 4);
+            // Finished rows wait behind the oldest one (output keeps input order); a deep buffer keeps every slot busy while
+            // the oldest row sits out a Retry-After, and still bounds memory.
+            _work = new OrderedWork<Row, CreateOutcome>(ThrottleLimit, ThrottleLimit * 64);
         }
 
         protected override void ProcessRecord()
