@@ -93,18 +93,20 @@ public sealed class HostedPowerShell : IDisposable
         {
             terminating = ex;
         }
-        return new PsResult
-        {
-            Output = output,
-            Errors = ps.Streams.Error.ToList(),
-            Verbose = ps.Streams.Verbose.Select(v => v.Message).ToList(),
-            Warnings = ps.Streams.Warning.Select(v => v.Message).ToList(),
-            Debug = ps.Streams.Debug.Select(v => v.Message).ToList(),
-            Information = ps.Streams.Information.Select(v => v.MessageData?.ToString() ?? "").ToList(),
-            Progress = ps.Streams.Progress.ToList(),
-            Terminating = terminating,
-        };
+        return Collect(ps, output, terminating);
     }
+
+    private static PsResult Collect(PowerShell ps, IEnumerable<PSObject> output, RuntimeException? terminating) => new()
+    {
+        Output = new Collection<PSObject>(output.ToList()),
+        Errors = ps.Streams.Error.ToList(),
+        Verbose = ps.Streams.Verbose.Select(v => v.Message).ToList(),
+        Warnings = ps.Streams.Warning.Select(v => v.Message).ToList(),
+        Debug = ps.Streams.Debug.Select(v => v.Message).ToList(),
+        Information = ps.Streams.Information.Select(v => v.MessageData?.ToString() ?? "").ToList(),
+        Progress = ps.Streams.Progress.ToList(),
+        Terminating = terminating,
+    };
 
     /// <summary>Starts a script, presses Ctrl+C (PowerShell.Stop) once <paramref name="stopWhen"/> is true, and reports how long the stop took.</summary>
     public (PsResult Result, TimeSpan StopTook) RunAndStop(string script, Func<bool> stopWhen)
@@ -122,17 +124,7 @@ public sealed class HostedPowerShell : IDisposable
         RuntimeException? terminating = null;
         try { ps.EndInvoke(running); }
         catch (RuntimeException ex) { terminating = ex; }
-        return (new PsResult
-        {
-            Output = new Collection<PSObject>(output.ToList()),
-            Errors = ps.Streams.Error.ToList(),
-            Verbose = ps.Streams.Verbose.Select(v => v.Message).ToList(),
-            Warnings = ps.Streams.Warning.Select(v => v.Message).ToList(),
-            Debug = ps.Streams.Debug.Select(v => v.Message).ToList(),
-            Information = ps.Streams.Information.Select(v => v.MessageData?.ToString() ?? "").ToList(),
-            Progress = ps.Streams.Progress.ToList(),
-            Terminating = terminating,
-        }, stopTook);
+        return (Collect(ps, output, terminating), stopTook);
     }
 
     public void Dispose() => _runspace.Dispose();
