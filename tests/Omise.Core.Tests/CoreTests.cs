@@ -258,7 +258,7 @@ public class LinkCreatorLookUpTests
 public class OrderedWorkTests
 {
     [Fact]
-    public void Results_come_back_in_submission_order_whatever_order_they_finish_in()
+    public async Task Results_come_back_in_submission_order_whatever_order_they_finish_in()
     {
         var work = new OrderedWork<int, int>(maxConcurrency: 4, maxBuffered: 16);
         for (var i = 0; i < 12; i++)
@@ -270,7 +270,7 @@ public class OrderedWorkTests
         while (work.Count > 0)
         {
             var item = work.TakeNext(TimeSpan.FromSeconds(5));
-            if (item != null) seen.Add(item.Task.Result);
+            if (item != null) seen.Add(await item.Task);
         }
         Assert.Equal(Enumerable.Range(0, 12).Select(n => n * 10), seen);
     }

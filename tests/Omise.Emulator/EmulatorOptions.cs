@@ -65,4 +65,22 @@ public sealed class FaultOptions
 
     /// <summary>A copy of these options.</summary>
     public FaultOptions Clone() => (FaultOptions)MemberwiseClone();
+
+    /// <summary>
+    /// The mix of the fault suite and of the benchmark's fault scenario: on every API request 3 % each of 429 with
+    /// Retry-After 1 s, 429 without, 500, 503, and (on POST /links) a connection dropped before or after the link
+    /// is stored; 1 ms of latency.
+    /// </summary>
+    public static FaultOptions FaultSuiteMix(int seed) => new()
+    {
+        Seed = seed,
+        LatencyMs = 1,
+        RateLimitWithRetryAfter = 0.03,
+        RetryAfterSeconds = 1,
+        RateLimitWithoutRetryAfter = 0.03,
+        ServerError500 = 0.03,
+        ServiceUnavailable503 = 0.03,
+        DropBeforeStore = 0.03,
+        DropAfterStore = 0.03,
+    };
 }

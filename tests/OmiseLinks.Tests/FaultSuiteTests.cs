@@ -9,24 +9,11 @@ namespace OmiseLinks.Tests;
 /// </summary>
 public class FaultSuiteTests
 {
-    internal static FaultOptions Mix(int seed) => new()
-    {
-        Seed = seed,
-        LatencyMs = 1,
-        RateLimitWithRetryAfter = 0.03,
-        RetryAfterSeconds = 1,
-        RateLimitWithoutRetryAfter = 0.03,
-        ServerError500 = 0.03,
-        ServiceUnavailable503 = 0.03,
-        DropBeforeStore = 0.03,
-        DropAfterStore = 0.03,
-    };
-
     [Fact]
     public async Task A_thousand_rows_through_every_fault_end_as_exactly_one_link_each()
     {
         await using var bed = await TestBed.StartAsync();
-        bed.Emulator.Faults = Mix(seed: 2026);
+        bed.Emulator.Faults = FaultOptions.FaultSuiteMix(seed: 2026);
         var rows = BulkCreationTests.Invoices(1000);
         bed.Shell.SetVariable("rows", rows);
 

@@ -199,18 +199,7 @@ internal sealed class Scenarios
         Require(clean, rows, "fault-free run");
         RequireStored(_emulator.Stats(), rows, "fault-free run");
 
-        _emulator.SetFaults(new
-        {
-            seed,
-            latency_ms = 1,
-            rate_limit_with_retry_after = 0.03,
-            retry_after_seconds = 1,
-            rate_limit_without_retry_after = 0.03,
-            server_error_500 = 0.03,
-            service_unavailable_503 = 0.03,
-            drop_before_store = 0.03,
-            drop_after_store = 0.03,
-        });
+        _emulator.SetFaults(Omise.Emulator.FaultOptions.FaultSuiteMix(seed));
         _emulator.Reset();
         var recorder = new LinkRecorder();
         _shell.SetVariable("recorder", recorder);
