@@ -40,9 +40,6 @@ namespace Omise.Core
             _queue.Enqueue(new Item(state, RunAsync(work, cancellationToken)));
         }
 
-        /// <summary>An item whose result is already known (e.g. a row that failed validation), kept in order with the rest.</summary>
-        public void SubmitCompleted(TState state, TResult result) =>
-            _queue.Enqueue(new Item(state, Task.FromResult(result)));
 
         private async Task<TResult> RunAsync(Func<CancellationToken, Task<TResult>> work, CancellationToken cancellationToken)
         {

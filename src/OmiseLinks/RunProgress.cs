@@ -14,7 +14,6 @@ namespace OmiseLinks
 
         public long Created { get; private set; }
         public long Reused { get; private set; }
-        public long Adopted { get; private set; }
         public long Failed { get; private set; }
         public long Done => Created + Reused + Failed;
         public bool Shown { get; private set; }
@@ -23,7 +22,6 @@ namespace OmiseLinks
         {
             if (origin == LinkOrigin.Reused) Reused++;
             else Created++;
-            if (origin == LinkOrigin.Adopted) Adopted++;
         }
 
         public void CountFailure() => Failed++;

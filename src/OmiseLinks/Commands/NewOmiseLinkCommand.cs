@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -177,10 +179,10 @@ namespace OmiseLinks.Commands
         {
             if (_work == null || _work.Count == 0) return;
             // Ctrl+C has already cancelled what is in flight; after a terminating error the rest may finish (briefly).
-            var settled = Task.WhenAll(System.Linq.Enumerable.Select(_work.Pending(), t => (Task)t));
+            var settled = Task.WhenAll(_work.Pending().Select(t => (Task)t));
             try { if (!settled.Wait(TimeSpan.FromSeconds(Stopping ? 5 : 30))) CancelPending(); }
             catch (AggregateException) { }
-            var unreported = new System.Collections.Generic.List<string>();
+            var unreported = new List<string>();
             var interrupted = 0;
             foreach (var item in _work.DrainAll())
             {
