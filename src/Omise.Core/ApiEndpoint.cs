@@ -14,6 +14,8 @@ namespace Omise.Core
             if (uri == null) throw new ArgumentNullException(nameof(uri));
             if (!uri.IsAbsoluteUri)
                 throw new ArgumentException($"The API URI '{uri}' is not absolute; give one like https://api.omise.co.");
+            if (uri.UserInfo.Length > 0)
+                throw new ArgumentException($"The API URI {uri.Scheme}://{uri.Authority}/ must not hold a user name or password: the secret key is the only credential, given with -SecretKey, -Credential or OMISE_SECRET_KEY.");
             if (uri.Scheme == Uri.UriSchemeHttp && !IsLoopback(uri))
                 throw new ArgumentException($"The API URI '{uri}' uses http://, which would send the secret key in clear text. Use https://, or http:// only to a loopback address (a local emulator).");
             if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)

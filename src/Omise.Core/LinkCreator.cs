@@ -1,8 +1,6 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Linq;
-using System.Net.Http;
+using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 using Omise.Core.Models;
@@ -34,46 +32,102 @@ namespace Omise.Core
         public int Attempts { get; }
     }
 
+    /// <summary>One row's create: its request, its Idempotency-Key (the same for every attempt), and whether it may have a link.</summary>
+    public sealed class RowCreation
+    {
+        private int _inFlight;
+        private int _uncertain;
+
+        public RowCreation(LinkCreateRequest request, string name)
+        {
+            Request = request ?? throw new ArgumentNullException(nameof(request));
+            Name = name;
+            IdempotencyKey = Guid.NewGuid().ToString();
+        }
+
+        public LinkCreateRequest Request { get; }
+
+        /// <summary>How trace lines name the row, e.g. "row 7 (INV-1007)".</summary>
+        public string Name { get; }
+
+        public string IdempotencyKey { get; }
+
+        /// <summary>A create of this row is in flight, or one may have reached the server without an answer.</summary>
+        public bool MayExist => Volatile.Read(ref _inFlight) > 0 || Volatile.Read(ref _uncertain) > 0;
+
+        internal void Sending() => Interlocked.Increment(ref _inFlight);
+        internal void Sent(bool uncertain)
+        {
+            if (uncertain) Interlocked.Exchange(ref _uncertain, 1);
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    /// <summary>The run ended before this row was sent (again): nothing of it reached the server unless <see cref="MayExist"/>.</summary>
+    public sealed class RowAbandonedException : OperationCanceledException
+    {
+        public RowAbandonedException(bool mayExist)
+            : base(mayExist ? "The run ended; a create sent earlier may have made the link." : "The run ended before this row was sent.")
+            => MayExist = mayExist;
+
+        public bool MayExist { get; }
+    }
+
+    public sealed class LinkCreatorOptions
+    {
+        /// <summary>Rows whose payable link already exists get it instead of a new one.</summary>
+        public bool ReuseExisting { get; set; }
+
+        /// <summary>POST requests one row may send in all, the first included.</summary>
+        public int MaxAttempts { get; set; } = 5;
+
+        /// <summary>The shortest wait between the two look-ups after an ambiguous failure (see <see cref="Reconciler.FindAsync"/>).</summary>
+        public TimeSpan SettleInterval { get; set; } = TimeSpan.FromSeconds(3);
+
+        /// <summary>Pages read at once for the -ReuseExisting index.</summary>
+        public int ReadParallelism { get; set; } = 4;
+    }
+
     /// <summary>
-    /// Creates links exactly once although the API has no idempotency key.
-    /// A create is retried blindly only when it certainly did not reach the server (connection refused, 429).
-    /// When it may have (timeout, connection lost, 5xx), the links created since the attempt began are searched
-    /// for one with the same fields that no row of this run has claimed; it is adopted if found, else the create
-    /// is sent again. Rows with the same fields run one after another, so each adopts only its own link and two
-    /// identical rows still make two links. Thread-safe; one instance per run.
+    /// Creates links exactly once. Every POST of a row carries the row's Idempotency-Key, so a server that honours it
+    /// answers a repeat with the link it stored. For a server that does not, a create that may have reached the server
+    /// (timeout, broken connection, 5xx, a 200 that is not a link) is never sent again at once: the links created since the
+    /// row began are searched for an unclaimed one with the same fields, again after a settle interval, and only then is
+    /// the create sent again. Rows with the same fields run one after another, so each adopts only its own link and two
+    /// identical rows still make two links. After <see cref="Close"/> no row sends anything more.
+    /// Thread-safe; one instance per run.
     /// </summary>
     public sealed class LinkCreator
     {
-        // Link timestamps have whole seconds and the server clock is known to about a second (Date header).
-        private static readonly TimeSpan ClockMargin = TimeSpan.FromSeconds(3);
-
         private readonly OmiseClient _client;
-        private readonly bool _reuseExisting;
-        private readonly RetryPolicy _retry;
-        // A claim matters only while some look-up window could still return its link: claims older than every open
-        // window (and every window to come, which starts later) are dropped, so memory stays flat however many rows.
-        private readonly List<DateTime> _openWindows = new List<DateTime>();
-        // Claims are held as 64-bit hashes of the ids, in the order claimed, so a claim costs no object of its own.
-        // A hash collision (about 1 in 10^10 for 100,000 claims in one window) could only make a row create anew.
-        private readonly object _claimsGate = new object();
-        private readonly HashSet<ulong> _claimed = new HashSet<ulong>();
-        private readonly Queue<(DateTime CreatedAt, ulong Id)> _claimOrder = new Queue<(DateTime, ulong)>();
-        private long _claimsSincePrune;
+        private readonly LinkCreatorOptions _options;
+        private readonly Reconciler _reconciler;
+        private readonly ReuseIndex? _reuse;
         private readonly Dictionary<string, FieldsGate> _sameFields = new Dictionary<string, FieldsGate>(StringComparer.Ordinal);
-        private readonly object _existingGate = new object();
-        private Task<Dictionary<string, Queue<Link>>>? _existing;
-        private volatile OmiseApiException? _keyRefused;
+        private volatile bool _closed;
 
-        public LinkCreator(OmiseClient client, bool reuseExisting, RetryPolicy? retry = null)
+        public LinkCreator(OmiseClient client, LinkCreatorOptions? options = null)
         {
             _client = client ?? throw new ArgumentNullException(nameof(client));
-            _reuseExisting = reuseExisting;
-            _retry = retry ?? client.Options.Retry;
+            _options = options ?? new LinkCreatorOptions();
+            _reconciler = new Reconciler(client, _options.SettleInterval);
+            if (_options.ReuseExisting) _reuse = new ReuseIndex(client, _options.ReadParallelism);
         }
 
-        public async Task<CreateOutcome> CreateAsync(LinkCreateRequest request, CancellationToken cancellationToken)
+        /// <summary>How many link ids are held as claimed now (bounded).</summary>
+        internal int ClaimCount => _reconciler.ClaimCount;
+
+        /// <summary>The run is ending: rows not yet sent are never sent, rows in flight finish, no create is sent again.</summary>
+        public void Close() => _closed = true;
+
+        public bool Closed => _closed;
+
+        public Task<CreateOutcome> CreateAsync(LinkCreateRequest request, CancellationToken cancellationToken) =>
+            CreateAsync(new RowCreation(request, $"'{request.Title}'"), cancellationToken);
+
+        public async Task<CreateOutcome> CreateAsync(RowCreation row, CancellationToken cancellationToken)
         {
-            var signature = Signature(request);
+            var signature = LinkSignature.Of(row.Request);
             var gate = EnterGate(signature);
             try
             {
@@ -86,20 +140,73 @@ namespace Omise.Core
             }
             try
             {
-                if (_reuseExisting)
+                if (_closed) throw new RowAbandonedException(mayExist: false);
+                if (_reuse != null)
                 {
-                    var existing = await TakeExistingAsync(signature, cancellationToken).ConfigureAwait(false);
+                    var existing = await _reuse.TakeAsync(row.Request, cancellationToken).ConfigureAwait(false);
                     if (existing != null)
                     {
-                        OmiseTrace.Write($"Reusing {existing.Id} created {existing.CreatedAt:yyyy-MM-dd HH:mm:ss}Z for '{request.Title}'");
+                        OmiseTrace.Write($"{row.Name}: reusing {existing.Id}, created {existing.CreatedAt:yyyy-MM-dd HH:mm:ss}Z");
                         return new CreateOutcome(existing, LinkOrigin.Reused, 0);
                     }
                 }
-                return await CreateWithRetriesAsync(request, cancellationToken).ConfigureAwait(false);
+                return await CreateOnceAsync(row, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
                 LeaveGate(signature, gate, entered: true);
+            }
+        }
+
+        private async Task<CreateOutcome> CreateOnceAsync(RowCreation row, CancellationToken cancellationToken)
+        {
+            var budget = new AttemptBudget(_options.MaxAttempts);
+            var window = _reconciler.OpenWindow();
+            try
+            {
+                while (true)
+                {
+                    if (_closed) throw new RowAbandonedException(row.MayExist);
+                    var took = Stopwatch.StartNew();
+                    OmiseApiException failure;
+                    row.Sending();
+                    try
+                    {
+                        var link = await _client.CreateLinkAsync(row.Request, row.IdempotencyKey, budget, cancellationToken).ConfigureAwait(false);
+                        row.Sent(uncertain: true);
+                        _reconciler.TryClaim(link);
+                        return new CreateOutcome(link, LinkOrigin.Created, budget.Used);
+                    }
+                    catch (OmiseApiException ex) when (ex.IsTransient && ex.ServerMayHaveActed)
+                    {
+                        row.Sent(uncertain: true);
+                        failure = ex;
+                    }
+                    catch (OmiseApiException)
+                    {
+                        row.Sent(uncertain: false);
+                        throw;
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        row.Sent(uncertain: true);
+                        throw;
+                    }
+
+                    OmiseTrace.Write($"{row.Name}: POST /links failed ({OmiseClient.Describe(failure)}) and may have reached the server; looking for its link before sending anything again");
+                    var found = await _reconciler.FindAsync(row.Request, window, failure, took.Elapsed, row.Name, cancellationToken).ConfigureAwait(false);
+                    if (found != null)
+                    {
+                        OmiseTrace.Write($"{row.Name}: found {found.Id}, created by the attempt whose answer was lost; adopting it instead of creating another");
+                        return new CreateOutcome(found, LinkOrigin.Adopted, budget.Used);
+                    }
+                    if (budget.Exhausted) throw failure;
+                    OmiseTrace.Write($"{row.Name}: no link was made; sending it again with the same Idempotency-Key (attempt {budget.Used + 1} of {budget.Max})");
+                }
+            }
+            finally
+            {
+                _reconciler.CloseWindow(window);
             }
         }
 
@@ -125,213 +232,5 @@ namespace Omise.Core
             lock (_sameFields)
                 if (--gate.Users == 0) _sameFields.Remove(signature);
         }
-
-        private async Task<CreateOutcome> CreateWithRetriesAsync(LinkCreateRequest request, CancellationToken cancellationToken)
-        {
-            var policy = _retry;
-            var body = FormEncoder.Encode(request.ToForm());
-            for (var attempt = 1; ; attempt++)
-            {
-                // A refused key fails every row alike: once refused, send nothing more.
-                if (_keyRefused != null) throw _keyRefused;
-                var window = OpenWindow();
-                OmiseApiException failure;
-                try
-                {
-                    var (outcome, failed) = await AttemptAsync(request, body, attempt, window, cancellationToken).ConfigureAwait(false);
-                    if (outcome != null) return outcome;
-                    failure = failed!;
-                }
-                finally
-                {
-                    CloseWindow(window);
-                }
-
-                if (attempt >= policy.MaxAttempts) throw failure;
-                var delay = policy.DelayBefore(attempt + 1, failure.RetryAfter);
-                OmiseTrace.Write($"POST /links for '{request.Title}' failed ({OmiseClient.Describe(failure)}); attempt {attempt + 1} of {policy.MaxAttempts} in {delay.TotalMilliseconds:0} ms");
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        /// <summary>One create, and the look-up when its answer was lost. A link, or the transient failure to retry.</summary>
-        private async Task<(CreateOutcome?, OmiseApiException?)> AttemptAsync(LinkCreateRequest request, string body, int attempt,
-            DateTime window, CancellationToken cancellationToken)
-        {
-            OmiseApiException failure;
-            try
-            {
-                var link = await _client.SendOnceAsync<Link>(HttpMethod.Post, "links", body, cancellationToken).ConfigureAwait(false);
-                Claim(link);
-                return (new CreateOutcome(link, LinkOrigin.Created, attempt), null);
-            }
-            catch (OmiseApiException ex) when (ex.IsTransient)
-            {
-                failure = ex;
-            }
-            catch (OmiseApiException ex) when (ex.StatusCode == 401)
-            {
-                _keyRefused = ex;
-                throw;
-            }
-            if (!failure.ServerMayHaveActed) return (null, failure);
-
-            OmiseTrace.Write($"POST /links for '{request.Title}' failed ({OmiseClient.Describe(failure)}) and may have reached the server; looking for the link before trying again");
-            Link? found;
-            try
-            {
-                found = await LookUpWithRetriesAsync(request, window, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OmiseApiException lookupFailure)
-            {
-                throw new OmiseApiException(failure.Kind, failure.StatusCode, failure.Code,
-                    $"{failure.Message} The link may or may not have been created, and looking for it failed too ({lookupFailure.Message}); " +
-                    "nothing was sent again. Run the same input with -ReuseExisting to settle it without a duplicate.",
-                    failure.Location, failure.Method, failure.Path, failure.RetryAfter, failure);
-            }
-            if (found == null) return (null, failure);
-            OmiseTrace.Write($"Found {found.Id}, created by the attempt whose answer was lost; adopting it instead of creating another");
-            return (new CreateOutcome(found, LinkOrigin.Adopted, attempt), null);
-        }
-
-        /// <summary>
-        /// The start of the span a look-up for this attempt searches: the attempt's start by the server's clock, less
-        /// the clock margin. Kept while the attempt runs, so claims older than every open window can be dropped.
-        /// </summary>
-        private DateTime OpenWindow()
-        {
-            var since = _client.ServerUtcNow - ClockMargin;
-            lock (_openWindows) _openWindows.Add(since);
-            return since;
-        }
-
-        private void CloseWindow(DateTime since)
-        {
-            lock (_openWindows) _openWindows.Remove(since);
-        }
-
-        /// <summary>
-        /// The look-up decides between adopting and sending again, so it gets the row's whole attempt budget on top of
-        /// the client's own retries of each page: giving up here turns a row into an error.
-        /// </summary>
-        private async Task<Link?> LookUpWithRetriesAsync(LinkCreateRequest request, DateTime since, CancellationToken cancellationToken)
-        {
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    return await FindUnclaimedSinceAsync(request, since, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OmiseApiException ex) when (ex.IsTransient && attempt < _retry.MaxAttempts)
-                {
-                    var delay = _retry.DelayBefore(attempt + 1, ex.RetryAfter);
-                    OmiseTrace.Write($"Looking for the link of '{request.Title}' failed ({OmiseClient.Describe(ex)}); looking again in {delay.TotalMilliseconds:0} ms");
-                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-
-        /// <summary>The earliest link created since <paramref name="since"/> with the request's fields that no row has claimed; claimed on return.</summary>
-        private async Task<Link?> FindUnclaimedSinceAsync(LinkCreateRequest request, DateTime since, CancellationToken cancellationToken)
-        {
-            var query = new ListQuery { From = since, Limit = ListQuery.MaxLimit, Order = ListOrder.Chronological };
-            while (true)
-            {
-                var page = await _client.ListLinksAsync(query, cancellationToken).ConfigureAwait(false);
-                foreach (var link in page.Data)
-                    if (!link.Deleted && request.Matches(link) && TryClaim(link)) return link;
-                if (page.Data.Count < query.Limit) return null;
-                query.Offset += page.Data.Count;
-            }
-        }
-
-        private async Task<Link?> TakeExistingAsync(string signature, CancellationToken cancellationToken)
-        {
-            Task<Dictionary<string, Queue<Link>>> index;
-            lock (_existingGate) index = _existing ??= LoadExistingAsync(cancellationToken);
-            var bySignature = await index.ConfigureAwait(false);
-            lock (bySignature)
-            {
-                if (!bySignature.TryGetValue(signature, out var candidates)) return null;
-                while (candidates.Count > 0)
-                {
-                    var link = candidates.Dequeue();
-                    if (TryClaim(link)) return link;
-                }
-                return null;
-            }
-        }
-
-        /// <summary>Every link of the account that is not deleted, by fields, oldest first: read once per run.</summary>
-        private async Task<Dictionary<string, Queue<Link>>> LoadExistingAsync(CancellationToken cancellationToken)
-        {
-            var index = new Dictionary<string, Queue<Link>>(StringComparer.Ordinal);
-            var query = new ListQuery { Limit = ListQuery.MaxLimit, Order = ListOrder.Chronological };
-            var count = 0;
-            while (true)
-            {
-                var page = await _client.ListLinksAsync(query, cancellationToken).ConfigureAwait(false);
-                foreach (var link in page.Data)
-                {
-                    if (link.Deleted) continue;
-                    var key = Signature(link.Amount, link.Currency, link.Title, link.Description, link.Multiple);
-                    if (!index.TryGetValue(key, out var queue)) index[key] = queue = new Queue<Link>();
-                    queue.Enqueue(link);
-                    count++;
-                }
-                if (page.Data.Count < query.Limit) break;
-                query.Offset += page.Data.Count;
-            }
-            OmiseTrace.Write($"-ReuseExisting: read {count} existing links to match rows against");
-            return index;
-        }
-
-        /// <summary>How many link ids are held as claimed now (bounded: see PruneClaims).</summary>
-        internal int ClaimCount
-        {
-            get { lock (_claimsGate) return _claimed.Count; }
-        }
-
-        private void Claim(Link link) => TryClaim(link);
-
-        private bool TryClaim(Link link)
-        {
-            var id = IdHash(link.Id);
-            lock (_claimsGate)
-            {
-                if (!_claimed.Add(id)) return false;
-                _claimOrder.Enqueue((link.CreatedAt, id));
-                if (++_claimsSincePrune % 64 == 0) PruneClaims();
-                return true;
-            }
-        }
-
-        /// <summary>Drops the claims no open look-up window, nor any window to come (they start later), can return.</summary>
-        private void PruneClaims()
-        {
-            DateTime oldestWindow;
-            lock (_openWindows)
-                oldestWindow = _openWindows.Count == 0 ? _client.ServerUtcNow - ClockMargin : _openWindows.Min();
-            // created_at has whole seconds and the server-clock estimate can move by a second between answers.
-            var cutoff = oldestWindow - TimeSpan.FromSeconds(2);
-            while (_claimOrder.Count > 0 && _claimOrder.Peek().CreatedAt < cutoff)
-                _claimed.Remove(_claimOrder.Dequeue().Id);
-        }
-
-        private static ulong IdHash(string id)
-        {
-            var hash = 14695981039346656037UL; // FNV-1a, 64-bit
-            foreach (var c in id)
-            {
-                hash = (hash ^ c) * 1099511628211UL;
-            }
-            return hash;
-        }
-
-        private static string Signature(LinkCreateRequest r) => Signature(r.Amount, r.Currency, r.Title, r.Description, r.Multiple);
-
-        private static string Signature(long amount, string currency, string title, string description, bool multiple) =>
-            string.Concat(amount.ToString(System.Globalization.CultureInfo.InvariantCulture), "\u0001", currency.ToLowerInvariant(), "\u0001",
-                multiple ? "m" : "s", "\u0001", title, "\u0001", description);
     }
 }

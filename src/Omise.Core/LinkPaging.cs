@@ -89,17 +89,25 @@ namespace Omise.Core
         private protected abstract Task<(IReadOnlyList<T> Items, long Total, bool Last)> FetchAsync(CancellationToken cancellationToken);
     }
 
-    /// <summary>offset/limit paging (GET /links, GET /links/{id}/charges).</summary>
+    /// <summary>
+    /// offset/limit paging (GET /links, GET /links/{id}/charges). A walk ends when the offset passes the server's total or
+    /// a page is empty; a page that brings nothing new (a server that ignores offset) is an invalid response, never an
+    /// endless loop nor a silent end.
+    /// </summary>
     public sealed class ListPager<T> : Pager<T>
     {
         private readonly Func<ListQuery, CancellationToken, Task<OmiseList<T>>> _fetch;
+        private readonly Func<T, string> _idOf;
         private readonly ListQuery _query;
+        private HashSet<string>? _previousIds;
 
-        internal ListPager(Func<ListQuery, CancellationToken, Task<OmiseList<T>>> fetch, ListQuery query, PageWindow window, Func<T, bool>? keep)
+        internal ListPager(Func<ListQuery, CancellationToken, Task<OmiseList<T>>> fetch, Func<T, string> idOf, ListQuery query,
+            PageWindow window, Func<T, bool>? keep)
             // Skipped items can be left to the server (offset) only when nothing is filtered out here.
             : base(keep, keep == null ? 0 : window.Skip, window.First)
         {
             _fetch = fetch;
+            _idOf = idOf;
             _query = query;
             _query.Offset = keep == null ? (int)Math.Min(window.Skip, int.MaxValue) : 0;
         }
@@ -110,8 +118,14 @@ namespace Omise.Core
             var page = await _fetch(_query, cancellationToken).ConfigureAwait(false);
             // Pin the window to the first answer's "to": links created meanwhile would otherwise shift a newest-first walk.
             if (!_query.To.HasValue && page.To.HasValue) _query.To = page.To;
-            _query.Offset += page.Data.Count;
-            return (page.Data, page.Total, _query.Offset >= page.Total);
+            var items = page.Data!;
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var item in items) ids.Add(_idOf(item));
+            if (items.Count > 0 && _previousIds != null && _previousIds.IsSupersetOf(ids))
+                throw LinkPaging.Repeated(_query.Offset);
+            _previousIds = ids;
+            _query.Offset += items.Count;
+            return (items, page.Total!.Value, items.Count == 0 || _query.Offset >= page.Total);
         }
     }
 
@@ -139,9 +153,10 @@ namespace Omise.Core
         private protected override async Task<(IReadOnlyList<T> Items, long Total, bool Last)> FetchAsync(CancellationToken cancellationToken)
         {
             var page = await _fetch(_query, cancellationToken).ConfigureAwait(false);
-            var last = page.Page >= page.TotalPages || page.Data.Count < _query.PerPage;
+            var items = page.Data!;
+            var last = page.Page >= page.TotalPages || items.Count < _query.PerPage;
             _query.Page++;
-            return (page.Data, page.Total, last);
+            return (items, page.Total, last);
         }
     }
 
@@ -152,11 +167,11 @@ namespace Omise.Core
         {
             var query = new ListQuery { From = filter.From, To = filter.To, Order = filter.Order };
             Func<Link, bool>? keep = filter.IncludeDeleted ? null : link => !link.Deleted;
-            return new ListPager<Link>(client.ListLinksAsync, query, window, keep);
+            return new ListPager<Link>(client.ListLinksAsync, link => link.Id, query, window, keep);
         }
 
         public static ListPager<Charge> Charges(OmiseClient client, string linkId, PageWindow window) =>
-            new ListPager<Charge>((q, ct) => client.ListLinkChargesAsync(linkId, q, ct), new ListQuery(), window, null);
+            new ListPager<Charge>((q, ct) => client.ListLinkChargesAsync(linkId, q, ct), charge => charge.Id, new ListQuery(), window, null);
 
         /// <summary>Search links; unless <paramref name="includeDeleted"/>, deleted links are filtered out by the server.</summary>
         public static SearchPager<Link> Search(OmiseClient client, SearchQuery query, bool includeDeleted, PageWindow window)
@@ -164,5 +179,56 @@ namespace Omise.Core
             if (!includeDeleted) query.Filters["deleted"] = "false";
             return new SearchPager<Link>(client.SearchLinksAsync, query, window);
         }
+
+        /// <summary>
+        /// Every link of the list (oldest first by offset), read with up to <paramref name="parallelism"/> pages in flight:
+        /// the first page tells the total, the others are asked for at once. Each link is handed to <paramref name="take"/>
+        /// (under a lock, in no particular page order); nothing is kept here. A link seen twice means the server ignores
+        /// offset: an invalid response.
+        /// </summary>
+        public static async Task<int> ReadAllAsync(OmiseClient client, int parallelism, Action<Link> take, CancellationToken cancellationToken)
+        {
+            var first = await client.ListLinksAsync(new ListQuery { Limit = ListQuery.MaxLimit }, cancellationToken).ConfigureAwait(false);
+            var total = first.Total!.Value;
+            var to = first.To;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var gate = new object();
+            void Hand(List<Link> items, int offset)
+            {
+                lock (gate)
+                    foreach (var link in items)
+                    {
+                        if (!seen.Add(link.Id)) throw Repeated(offset);
+                        take(link);
+                    }
+            }
+            Hand(first.Data!, 0);
+            if (first.Data!.Count == 0 || first.Data.Count >= total) return seen.Count;
+
+            var pageSize = first.Data.Count;
+            using var slots = new SemaphoreSlim(Math.Max(1, parallelism));
+            var reads = new List<Task>();
+            for (var offset = pageSize; offset < total; offset += pageSize)
+            {
+                var at = offset;
+                await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                reads.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        var page = await client.ListLinksAsync(new ListQuery { Offset = at, Limit = pageSize, To = to }, cancellationToken).ConfigureAwait(false);
+                        Hand(page.Data!, at);
+                    }
+                    finally { slots.Release(); }
+                }, cancellationToken));
+                if (reads.Exists(t => t.IsFaulted)) break;
+            }
+            await Task.WhenAll(reads).ConfigureAwait(false);
+            return seen.Count;
+        }
+
+        internal static OmiseApiException Repeated(int offset) => new OmiseApiException(OmiseFailureKind.InvalidResponse, 200, "invalid_response",
+            $"The Omise API answered GET /links at offset {offset} with links it had already listed (the server ignores offset); the walk stops here instead of looping.",
+            method: "GET", path: "/links");
     }
 }

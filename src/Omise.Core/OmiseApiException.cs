@@ -14,7 +14,10 @@ namespace Omise.Core
         ConnectionRefused,
         /// <summary>The connection broke after the request was sent: it may have reached the server.</summary>
         ConnectionLost,
-        /// <summary>The answer was not the JSON the contract describes.</summary>
+        /// <summary>
+        /// A success status whose body is not a complete object of the expected type ({}, {"object":"link"}, an error
+        /// object with 200, "data": null). For a create it is ambiguous: the server may have stored the link.
+        /// </summary>
         InvalidResponse,
     }
 
@@ -55,10 +58,10 @@ namespace Omise.Core
         public bool IsRateLimited => StatusCode == 429;
         public bool IsServerError => StatusCode >= 500;
 
-        /// <summary>Worth another attempt: rate limits, server errors and network failures.</summary>
+        /// <summary>Worth another attempt: rate limits, server errors, network failures and answers that were not a complete object.</summary>
         public bool IsTransient => IsRateLimited || IsServerError
             || Kind == OmiseFailureKind.Timeout || Kind == OmiseFailureKind.ConnectionRefused
-            || Kind == OmiseFailureKind.ConnectionLost;
+            || Kind == OmiseFailureKind.ConnectionLost || Kind == OmiseFailureKind.InvalidResponse;
 
         /// <summary>
         /// False only when the request certainly did not act on the server (connection refused, 429,

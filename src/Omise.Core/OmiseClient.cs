@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Net;
@@ -16,9 +15,38 @@ using Omise.Core.Models;
 
 namespace Omise.Core
 {
+    /// <summary>When a failed call may be sent again.</summary>
+    public enum RetryRule
+    {
+        /// <summary>Reads (GET): every transient failure is retried.</summary>
+        Idempotent,
+        /// <summary>Writes (POST, DELETE): retried only when the request certainly did not reach the server (refused connection, 429).</summary>
+        IfNotSent,
+        /// <summary>One attempt, whatever happens.</summary>
+        Never,
+    }
+
     /// <summary>
-    /// The one place that sends requests to the Omise API: base URI, Basic auth, Omise-Version,
-    /// User-Agent, form bodies, timeouts, retries of what is safe to retry, JSON in, typed errors out.
+    /// How many attempts one piece of work may still send. A call takes one from it per request; a row's create shares
+    /// one budget across the client's retries and the resends its reconciliation decides, so -MaxAttempts means one
+    /// thing: requests sent, at most.
+    /// </summary>
+    public sealed class AttemptBudget
+    {
+        private int _used;
+
+        public AttemptBudget(int max) => Max = Math.Max(1, max);
+
+        public int Max { get; }
+        public int Used => Volatile.Read(ref _used);
+        public bool Exhausted => Used >= Max;
+
+        internal int Take() => Interlocked.Increment(ref _used);
+    }
+
+    /// <summary>
+    /// The one place that sends requests to the Omise API: base URI, Basic auth, Omise-Version, User-Agent,
+    /// Idempotency-Key, form bodies, timeouts, the one retry loop, JSON in (checked complete), typed errors out.
     /// Thread-safe; one instance per session.
     /// </summary>
     public sealed class OmiseClient : IDisposable
@@ -26,6 +54,7 @@ namespace Omise.Core
         private readonly HttpClient _http;
         private readonly OmiseClientOptions _options;
         private long _serverClockOffsetTicks;
+        private volatile OmiseApiException? _keyRefused;
 
         public OmiseClient(OmiseClientOptions options, HttpMessageHandler? handler = null)
         {
@@ -35,6 +64,8 @@ namespace Omise.Core
                 MaxConnectionsPerServer = options.MaxConnectionsPerServer,
                 AllowAutoRedirect = false,
                 UseCookies = false,
+                // A proxy between this process and a loopback emulator would receive the key in clear text.
+                UseProxy = !ApiEndpoint.IsLoopback(options.BaseUri),
                 AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
             };
             _http = new HttpClient(handler, disposeHandler: true)
@@ -46,6 +77,8 @@ namespace Omise.Core
             _http.DefaultRequestHeaders.TryAddWithoutValidation("Omise-Version", OmiseClientOptions.ApiVersion);
             _http.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", options.UserAgent);
             _http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            // .NET Framework would hold every POST up to 350 ms waiting for a 100 Continue that never comes.
+            _http.DefaultRequestHeaders.ExpectContinue = false;
         }
 
         public OmiseClientOptions Options => _options;
@@ -56,70 +89,97 @@ namespace Omise.Core
         /// <summary>Now, by the server's clock as last seen.</summary>
         public DateTime ServerUtcNow => DateTime.UtcNow + ServerClockOffset;
 
-        public Task<Account> GetAccountAsync(CancellationToken cancellationToken = default) =>
-            SendAsync<Account>(HttpMethod.Get, "account", null, idempotent: true, cancellationToken);
+        /// <summary>Set once the API has refused this client's key (401): no request is sent after that.</summary>
+        public bool KeyRefused => _keyRefused != null;
+
+        /// <summary>The key's account: a cheap check of a key, answered within <paramref name="within"/> (default: the call timeout) or failed.</summary>
+        public Task<Account> GetAccountAsync(CancellationToken cancellationToken = default, TimeSpan? within = null) =>
+            SendAsync<Account>(HttpMethod.Get, "account", null, RetryRule.Idempotent, cancellationToken, within: within);
 
         /// <summary>
-        /// One create. Retried only when the request certainly did not reach the server (429, connection refused):
-        /// the API has no idempotency key, so anything else is the caller's to reconcile.
+        /// One create. With <paramref name="idempotencyKey"/> (the same for every attempt of one row) a server that honours it
+        /// answers a repeat with the stored link. Retried here only when it certainly did not reach the server; an ambiguous
+        /// failure is thrown for the caller to reconcile (see <see cref="LinkCreator"/>).
         /// </summary>
-        public Task<Link> CreateLinkAsync(LinkCreateRequest request, CancellationToken cancellationToken = default) =>
-            SendAsync<Link>(HttpMethod.Post, "links", request.ToForm(), idempotent: false, cancellationToken);
+        public Task<Link> CreateLinkAsync(LinkCreateRequest request, string? idempotencyKey = null, AttemptBudget? budget = null,
+            CancellationToken cancellationToken = default) =>
+            SendAsync<Link>(HttpMethod.Post, "links", FormEncoder.Encode(request.ToForm()), RetryRule.IfNotSent, cancellationToken,
+                idempotencyKey, budget);
 
         public Task<Link> GetLinkAsync(string id, CancellationToken cancellationToken = default) =>
-            SendAsync<Link>(HttpMethod.Get, "links/" + PathSegment(id), null, idempotent: true, cancellationToken);
+            SendAsync<Link>(HttpMethod.Get, "links/" + LinkPath(id), null, RetryRule.Idempotent, cancellationToken);
 
         public Task<Link> DeleteLinkAsync(string id, CancellationToken cancellationToken = default) =>
-            SendAsync<Link>(HttpMethod.Delete, "links/" + PathSegment(id), null, idempotent: false, cancellationToken);
+            SendAsync<Link>(HttpMethod.Delete, "links/" + LinkPath(id), null, RetryRule.IfNotSent, cancellationToken);
 
         public Task<OmiseList<Link>> ListLinksAsync(ListQuery query, CancellationToken cancellationToken = default) =>
-            SendAsync<OmiseList<Link>>(HttpMethod.Get, "links" + query.ToQueryString(), null, idempotent: true, cancellationToken);
+            SendAsync<OmiseList<Link>>(HttpMethod.Get, "links" + query.ToQueryString(), null, RetryRule.Idempotent, cancellationToken);
 
         public Task<OmiseList<Charge>> ListLinkChargesAsync(string id, ListQuery query, CancellationToken cancellationToken = default) =>
-            SendAsync<OmiseList<Charge>>(HttpMethod.Get, "links/" + PathSegment(id) + "/charges" + query.ToQueryString(), null, idempotent: true, cancellationToken);
+            SendAsync<OmiseList<Charge>>(HttpMethod.Get, "links/" + LinkPath(id) + "/charges" + query.ToQueryString(), null, RetryRule.Idempotent, cancellationToken);
 
         public Task<OmiseSearchResult<Link>> SearchLinksAsync(SearchQuery query, CancellationToken cancellationToken = default) =>
-            SendAsync<OmiseSearchResult<Link>>(HttpMethod.Get, "search" + query.ToQueryString("link"), null, idempotent: true, cancellationToken);
+            SendAsync<OmiseSearchResult<Link>>(HttpMethod.Get, "search" + query.ToQueryString("link"), null, RetryRule.Idempotent, cancellationToken);
 
         /// <summary>
-        /// Sends one call with the retry policy. <paramref name="idempotent"/> calls retry every transient failure;
-        /// the others only failures that certainly did not reach the server.
+        /// The one retry loop. Each attempt takes one from <paramref name="budget"/> (default: the options' MaxAttempts for
+        /// this call alone); a failure is retried when it is transient, the rule allows it, the budget and the call's time
+        /// (<see cref="OmiseClientOptions.CallTimeout"/>) are not spent. Backoff with jitter; Retry-After honoured up to the cap.
         /// </summary>
-        public async Task<T> SendAsync<T>(HttpMethod method, string relativePath, IEnumerable<KeyValuePair<string, string>>? form,
-            bool idempotent, CancellationToken cancellationToken)
+        public async Task<T> SendAsync<T>(HttpMethod method, string relativePath, string? formBody, RetryRule rule,
+            CancellationToken cancellationToken, string? idempotencyKey = null, AttemptBudget? budget = null, TimeSpan? within = null)
         {
             var policy = _options.Retry;
-            var body = form == null ? null : FormEncoder.Encode(form);
-            for (var attempt = 1; ; attempt++)
+            budget ??= new AttemptBudget(policy.MaxAttempts);
+            var callTimeout = within ?? _options.CallTimeout;
+            var deadline = Stopwatch.StartNew();
+            while (true)
             {
+                var attempt = budget.Take();
+                var left = callTimeout - deadline.Elapsed;
+                var timeout = left < _options.Timeout ? left : _options.Timeout;
                 try
                 {
-                    return await SendOnceAsync<T>(method, relativePath, body, cancellationToken).ConfigureAwait(false);
+                    return await SendOnceAsync<T>(method, relativePath, formBody, idempotencyKey, timeout, cancellationToken).ConfigureAwait(false);
                 }
-                catch (OmiseApiException ex) when (attempt < policy.MaxAttempts && ex.IsTransient && (idempotent || !ex.ServerMayHaveActed))
+                catch (OmiseApiException ex) when (ex.IsTransient && Allows(rule, ex) && !budget.Exhausted)
                 {
                     var delay = policy.DelayBefore(attempt + 1, ex.RetryAfter);
-                    OmiseTrace.Write($"{method} /{StripQuery(relativePath)} failed ({Describe(ex)}); attempt {attempt + 1} of {policy.MaxAttempts} in {delay.TotalMilliseconds:0} ms");
+                    if (deadline.Elapsed + delay + MinimumAttemptTime >= callTimeout) throw;
+                    OmiseTrace.Write($"{method} /{StripQuery(relativePath)} failed ({Describe(ex)}); attempt {attempt + 1} of {budget.Max} in {delay.TotalMilliseconds:0} ms");
                     await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
 
-        /// <summary>Exactly one HTTP exchange: no retry. Throws <see cref="OmiseApiException"/> or OperationCanceledException.</summary>
-        public async Task<T> SendOnceAsync<T>(HttpMethod method, string relativePath, string? formBody, CancellationToken cancellationToken)
+        private static readonly TimeSpan MinimumAttemptTime = TimeSpan.FromSeconds(1);
+
+        private static bool Allows(RetryRule rule, OmiseApiException ex) =>
+            rule == RetryRule.Idempotent || (rule == RetryRule.IfNotSent && !ex.ServerMayHaveActed);
+
+        /// <summary>Exactly one HTTP exchange, headers and body within <paramref name="timeout"/>. Throws <see cref="OmiseApiException"/> or OperationCanceledException.</summary>
+        private async Task<T> SendOnceAsync<T>(HttpMethod method, string relativePath, string? formBody, string? idempotencyKey,
+            TimeSpan timeout, CancellationToken cancellationToken)
         {
             var path = StripQuery(relativePath);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_options.Timeout);
+            var refused = _keyRefused;
+            if (refused != null)
+                throw new OmiseApiException(OmiseFailureKind.Api, 401, refused.Code, refused.Message + " (nothing more is sent with this key)",
+                    refused.Location, method.Method, "/" + path);
+            using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attemptTimeout.CancelAfter(timeout < TimeSpan.Zero ? TimeSpan.Zero : timeout);
             var watch = Stopwatch.StartNew();
             using var request = new HttpRequestMessage(method, relativePath);
             if (formBody != null)
                 request.Content = new StringContent(formBody, Encoding.UTF8, "application/x-www-form-urlencoded");
+            if (idempotencyKey != null)
+                request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
 
             HttpResponseMessage response;
             try
             {
-                response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+                // ResponseContentRead: the body is read under the same timeout, so a server that trickles it cannot hold a call.
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptTimeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -128,15 +188,15 @@ namespace Omise.Core
             catch (OperationCanceledException ex)
             {
                 throw new OmiseApiException(OmiseFailureKind.Timeout, null, "timeout",
-                    $"No answer from the Omise API within {_options.Timeout.TotalSeconds:0} s ({method} /{path}).",
+                    $"No complete answer from the Omise API within {timeout.TotalSeconds:0.#} s ({method} /{path}).",
                     method: method.Method, path: "/" + path, inner: ex);
             }
             catch (HttpRequestException ex)
             {
-                var refused = IsConnectFailure(ex);
-                throw new OmiseApiException(refused ? OmiseFailureKind.ConnectionRefused : OmiseFailureKind.ConnectionLost, null,
-                    refused ? "connection_refused" : "connection_lost",
-                    (refused ? "Could not connect to the Omise API" : "The connection to the Omise API broke before an answer arrived")
+                var notSent = IsConnectFailure(ex);
+                throw new OmiseApiException(notSent ? OmiseFailureKind.ConnectionRefused : OmiseFailureKind.ConnectionLost, null,
+                    notSent ? "connection_refused" : "connection_lost",
+                    (notSent ? "Could not connect to the Omise API" : "The connection to the Omise API broke before an answer arrived")
                         + $" ({method} /{path}): {Innermost(ex).Message}",
                     method: method.Method, path: "/" + path, inner: ex);
             }
@@ -147,22 +207,38 @@ namespace Omise.Core
                 var bytes = await ReadBodyAsync(response, method, path).ConfigureAwait(false);
                 var status = (int)response.StatusCode;
                 OmiseTrace.Write($"{method} /{path} -> {status} in {watch.ElapsedMilliseconds} ms{RequestIdSuffix(response)}");
-                if (status >= 200 && status < 300)
-                {
-                    try
-                    {
-                        return JsonSerializer.Deserialize<T>(bytes, OmiseJson.Options)
-                            ?? throw new JsonException("empty body");
-                    }
-                    catch (JsonException ex)
-                    {
-                        throw new OmiseApiException(OmiseFailureKind.InvalidResponse, status, "invalid_response",
-                            $"The Omise API answered {method} /{path} with JSON this module cannot read: {ex.Message}",
-                            method: method.Method, path: "/" + path, inner: ex);
-                    }
-                }
-                throw ToApiException(response, bytes, method, path);
+                if (status >= 200 && status < 300) return Read<T>(bytes, status, method, path);
+                var error = ToApiException(response, bytes, method, path);
+                if (status == 401) _keyRefused = error;
+                throw error;
             }
+        }
+
+        /// <summary>The answer's object, or an invalid-response failure when the body is not a complete object of that type.</summary>
+        private static T Read<T>(byte[] bytes, int status, HttpMethod method, string path)
+        {
+            string problem;
+            Exception? inner = null;
+            try
+            {
+                var value = JsonSerializer.Deserialize<T>(bytes, OmiseJson.Options);
+                if (value == null) problem = "an empty body";
+                else if (value is IApiObject checkable && checkable.Problem() is string p) problem = p;
+                else return value;
+            }
+            catch (JsonException ex)
+            {
+                problem = "JSON this module cannot read: " + ex.Message;
+                inner = ex;
+            }
+            catch (FormatException ex)
+            {
+                problem = "a value this module cannot read: " + ex.Message;
+                inner = ex;
+            }
+            throw new OmiseApiException(OmiseFailureKind.InvalidResponse, status, "invalid_response",
+                $"The Omise API answered {method} /{path} with {status} but {problem}.",
+                method: method.Method, path: "/" + path, inner: inner);
         }
 
         private static async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, HttpMethod method, string path)
@@ -250,11 +326,13 @@ namespace Omise.Core
             return q < 0 ? relativePath : relativePath.Substring(0, q);
         }
 
-        /// <summary>Ids go into the path escaped, so no id can reach another endpoint.</summary>
-        internal static string PathSegment(string id)
+        /// <summary>Only a well-formed link id reaches the path: '.', '..' or '../account' never become another endpoint.</summary>
+        internal static string LinkPath(string id)
         {
-            if (string.IsNullOrWhiteSpace(id)) throw new ArgumentException("The link id is empty.", nameof(id));
-            return Uri.EscapeDataString(id.Trim());
+            var trimmed = id?.Trim();
+            var why = Identifiers.WhyNotLinkId(trimmed);
+            if (why != null) throw new ArgumentException(why, nameof(id));
+            return trimmed!;
         }
 
         public void Dispose() => _http.Dispose();

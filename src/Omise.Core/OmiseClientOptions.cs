@@ -19,8 +19,14 @@ namespace Omise.Core
         /// <summary>e.g. "OmiseLinks/1.0.0 PowerShell/7.4.6".</summary>
         public string UserAgent { get; set; } = "OmiseLinks";
 
-        /// <summary>Per attempt; the official libraries use 60 s.</summary>
+        /// <summary>Per attempt, for the whole exchange (headers and body); the official libraries use 60 s.</summary>
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
+
+        /// <summary>
+        /// Per call, all its attempts and waits included: no attempt starts after it, and the last one gets only what is
+        /// left. Bounds a call against a server that hangs or trickles its answers (5 attempts x 60 s would be 5 minutes).
+        /// </summary>
+        public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(120);
 
         /// <summary>Connections kept open per host; at least the largest -ThrottleLimit (10).</summary>
         public int MaxConnectionsPerServer { get; set; } = 16;

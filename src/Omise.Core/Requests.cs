@@ -32,14 +32,6 @@ namespace Omise.Core
         public string Description { get; }
         public bool Multiple { get; }
 
-        /// <summary>True when a link returned by the API is what this request asks for.</summary>
-        public bool Matches(Models.Link link) =>
-            link.Amount == Amount
-            && string.Equals(link.Currency, Currency, StringComparison.OrdinalIgnoreCase)
-            && string.Equals(link.Title, Title, StringComparison.Ordinal)
-            && string.Equals(link.Description, Description, StringComparison.Ordinal)
-            && link.Multiple == Multiple;
-
         internal IEnumerable<KeyValuePair<string, string>> ToForm()
         {
             yield return new KeyValuePair<string, string>("amount", Amount.ToString(CultureInfo.InvariantCulture));

@@ -61,18 +61,19 @@ namespace OmiseLinks
         }
 
         /// <summary>
-        /// One id failed: a non-terminating error naming it. A refused key would fail every id alike, so it ends the
-        /// command once instead.
+        /// True for a well-formed link id. Anything else ('.', '..', '../account', a title) is one clear error and no request:
+        /// an id goes into a URL path, so only a link id may.
         /// </summary>
-        protected void WriteApiError(OmiseApiException ex, string id, string context)
+        protected bool IsLinkId(string id)
         {
-            var record = ApiErrorRecord(ex, id, context);
-            if (ex.StatusCode == 401)
-            {
-                CancelPending();
-                ThrowTerminatingError(record);
-            }
-            WriteError(record);
+            var why = Identifiers.WhyNotLinkId(id);
+            if (why == null) return true;
+            WriteError(new ErrorRecord(new ArgumentException(why), "InvalidLinkId", ErrorCategory.InvalidArgument, id));
+            return false;
         }
+
+        /// <summary>One id failed: a non-terminating error naming it (a refused key ends the command: see WriteApiError).</summary>
+        protected void WriteApiError(OmiseApiException ex, string id, string context) =>
+            WriteApiError(ApiErrorRecord(ex, id, context), ex);
     }
 }

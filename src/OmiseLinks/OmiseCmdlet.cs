@@ -79,6 +79,20 @@ namespace OmiseLinks
             return record;
         }
 
+        /// <summary>
+        /// Writes a failed call's error: non-terminating, except a refused key (401), which would fail every item alike and
+        /// ends the command once. The one place that decides what a 401 does.
+        /// </summary>
+        protected void WriteApiError(ErrorRecord record, OmiseApiException ex)
+        {
+            if (ex.StatusCode == 401)
+            {
+                CancelPending();
+                ThrowTerminatingError(record);
+            }
+            WriteError(record);
+        }
+
         internal static string ErrorIdOf(OmiseApiException ex) => PascalCase(ex.Code ?? ex.Kind.ToString());
 
         internal static ErrorCategory CategoryOf(OmiseApiException ex)

@@ -148,13 +148,23 @@ public class ClientTests
         Assert.True(error.ServerMayHaveActed);
     }
 
-    [Fact]
-    public async Task Ids_are_escaped_into_the_path_so_no_id_reaches_another_endpoint()
+    [Theory]
+    [InlineData(".")]
+    [InlineData("..")]
+    [InlineData("../account")]
+    [InlineData("../account?x=1")]
+    [InlineData("link_test_x/charges")]
+    [InlineData("")]
+    public async Task Only_a_link_id_reaches_a_path_anything_else_is_refused_before_any_request(string id)
     {
         var http = new HandcraftedHttp(_ => HandcraftedHttp.Json(HttpStatusCode.OK, RecordedLink));
         using var client = HandcraftedHttp.Client(http);
-        await client.GetLinkAsync("../account?x=1");
-        Assert.Equal("/links/..%2Faccount%3Fx%3D1", http.Sent.Single().Request.RequestUri!.AbsolutePath);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => client.GetLinkAsync(id));
+        await Assert.ThrowsAsync<ArgumentException>(() => client.DeleteLinkAsync(id));
+        await Assert.ThrowsAsync<ArgumentException>(() => client.ListLinkChargesAsync(id, new ListQuery()));
+
+        Assert.Empty(http.Sent);
     }
 
     [Fact]
@@ -188,7 +198,7 @@ public class LinkCreatorTests
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Faults = new FaultOptions { DropAfterStore = 1.0, OnlyPaths = "POST /links" } });
         using var client = new OmiseClient(new OmiseClientOptions(SecretKey.Parse(emulator.SecretKey), emulator.BaseUri));
-        var creator = new LinkCreator(client, reuseExisting: false);
+        var creator = new LinkCreator(client);
 
         var outcome = await creator.CreateAsync(new LinkCreateRequest(2500, "thb", "Adopt me", "d", false), CancellationToken.None);
 
@@ -201,7 +211,7 @@ public class LinkCreatorTests
     {
         await using var emulator = await EmulatorServer.StartAsync();
         using var client = new OmiseClient(new OmiseClientOptions(SecretKey.Parse(emulator.SecretKey), emulator.BaseUri));
-        var creator = new LinkCreator(client, reuseExisting: false);
+        var creator = new LinkCreator(client);
         var request = new LinkCreateRequest(2500, "thb", "Same", "d", false);
         var first = await creator.CreateAsync(request, CancellationToken.None);
         emulator.Faults = new FaultOptions { DropAfterStore = 1.0, OnlyPaths = "POST /links" };
@@ -220,7 +230,7 @@ public class LinkCreatorMemoryTests
     {
         await using var emulator = await EmulatorServer.StartAsync();
         using var client = new OmiseClient(new OmiseClientOptions(SecretKey.Parse(emulator.SecretKey), emulator.BaseUri));
-        var creator = new LinkCreator(client, reuseExisting: true);
+        var creator = new LinkCreator(client, new LinkCreatorOptions { ReuseExisting = true });
         for (var i = 0; i < 600; i++)
             emulator.AddLink(100 + i, "thb", $"Row {i}", "d", false, DateTimeOffset.UtcNow.AddMinutes(-5));
 
@@ -244,12 +254,13 @@ public class LinkCreatorLookUpTests
             ? HandcraftedHttp.Json(HttpStatusCode.InternalServerError, """{"object":"error","code":"internal_error","message":"boom"}""")
             : HandcraftedHttp.Json(HttpStatusCode.ServiceUnavailable, """{"object":"error","code":"service_unavailable","message":"down"}"""));
         using var client = HandcraftedHttp.Client(http, new RetryPolicy { MaxAttempts = 2, BaseDelay = TimeSpan.FromMilliseconds(1) });
-        var creator = new LinkCreator(client, reuseExisting: false, new RetryPolicy { MaxAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(1) });
+        var creator = new LinkCreator(client, new LinkCreatorOptions { MaxAttempts = 3 });
 
         var error = await Assert.ThrowsAsync<OmiseApiException>(() => creator.CreateAsync(new LinkCreateRequest(1, "thb", "t", "d", false), CancellationToken.None));
 
+        // One look-up page, retried by the client's one loop (2 attempts): no second loop around it, no resend.
         Assert.Single(http.Sent, s => s.Request.Method == HttpMethod.Post);
-        Assert.Equal(6, http.Sent.Count(s => s.Request.Method == HttpMethod.Get));
+        Assert.Equal(2, http.Sent.Count(s => s.Request.Method == HttpMethod.Get));
         Assert.Contains("looking for it failed too", error.Message);
         Assert.Contains("-ReuseExisting", error.Message);
     }

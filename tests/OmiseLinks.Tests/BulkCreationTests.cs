@@ -180,9 +180,12 @@ public class BulkCreationTests
 
         Assert.NotNull(result.Terminating);
         var written = result.Output.Select(o => (string)o.Properties["Id"].Value).ToHashSet();
-        var warning = string.Join("\n", bed.Shell.Host.Lines);
-        Assert.Equal(5, bed.Emulator.Links.Count);
+        var warning = string.Join("\n", bed.Shell.Host.Lines.Concat(result.Warnings));
+        // Rows still queued when the pipeline ended are never sent: at most the five good rows have links.
+        Assert.InRange(bed.Emulator.Links.Count, 1, 5);
         foreach (var link in bed.Emulator.Links)
             Assert.True(written.Contains(link.Id) || warning.Contains(link.Id), $"{link.Id} was stored but neither written nor named");
+        var unwritten = 5 - written.Count;
+        if (bed.Emulator.Links.Count < 5) Assert.Contains($"{5 - bed.Emulator.Links.Count} row(s) were never sent", warning);
     }
 }

@@ -7,13 +7,18 @@ using System.Text.Json.Serialization;
 namespace Omise.Core.Models
 {
     /// <summary>A charge made through a link.</summary>
-    public sealed class Charge
+    public sealed class Charge : IApiObject
     {
+        private string _currency = string.Empty;
+
+        [JsonPropertyName("object")] [JsonInclude] internal string? Object { get; set; }
         [JsonPropertyName("id")] public string Id { get; set; } = string.Empty;
         [JsonPropertyName("livemode")] public bool LiveMode { get; set; }
         [JsonPropertyName("location")] public string? Location { get; set; }
         [JsonPropertyName("amount")] public long Amount { get; set; }
-        [JsonPropertyName("currency")] public string Currency { get; set; } = string.Empty;
+        /// <summary>Upper case (THB), as links show it, whatever case the server sent.</summary>
+        [JsonPropertyName("currency")]
+        public string Currency { get => _currency; set => _currency = (value ?? string.Empty).ToUpperInvariant(); }
         [JsonPropertyName("description")] public string? Description { get; set; }
         [JsonPropertyName("status")] public string? Status { get; set; }
         [JsonPropertyName("authorized")] public bool Authorized { get; set; }
@@ -25,6 +30,12 @@ namespace Omise.Core.Models
         [JsonPropertyName("failure_code")] public string? FailureCode { get; set; }
         [JsonPropertyName("failure_message")] public string? FailureMessage { get; set; }
         [JsonPropertyName("created_at")] public DateTime CreatedAt { get; set; }
+
+        string? IApiObject.Problem()
+        {
+            if (Object != "charge") return Object == null ? "no \"object\": \"charge\"" : $"an object of type '{Object}' where a charge was expected";
+            return Identifiers.IsChargeId(Id) ? null : $"the charge id '{Id}' is not a charge id";
+        }
 
         public override string ToString() => Id;
     }

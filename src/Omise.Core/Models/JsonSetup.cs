@@ -57,7 +57,7 @@ namespace Omise.Core.Models
         {
             if (reader.TokenType == JsonTokenType.Null) return new ChargeCollection();
             var list = JsonSerializer.Deserialize<OmiseList<Charge>>(ref reader, options);
-            return list == null ? new ChargeCollection() : new ChargeCollection(list.Data, list.Total);
+            return list?.Data == null ? new ChargeCollection() : new ChargeCollection(list.Data, list.Total ?? list.Data.Count);
         }
 
         public override void Write(Utf8JsonWriter writer, ChargeCollection value, JsonSerializerOptions options)

@@ -29,7 +29,7 @@ namespace OmiseLinks.Commands
         /// <summary>A credential whose password is the secret key (the user name is ignored): Azure Automation credential assets.</summary>
         [Parameter(Mandatory = true, ParameterSetName = CredentialSet)]
         [ValidateNotNull]
-        [Credential]
+        [CredentialOnly]
         public PSCredential? Credential { get; set; }
 
         /// <summary>The name of the secret (in Microsoft.PowerShell.SecretManagement) that holds the secret key.</summary>
@@ -55,8 +55,13 @@ namespace OmiseLinks.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>How long the key check may take in all, retries included: a server that hangs or trickles cannot hold Connect-Omise.</summary>
+        internal static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(20);
+
         protected override void EndProcessing()
         {
+            // Whatever happens next, the key connected before is no longer this runspace's: a failed connect leaves none.
+            SessionStore.Set(null);
             var key = ParseKey(ReadKey());
             var baseUri = ResolveApiUri();
             var options = new OmiseClientOptions(key, baseUri) { UserAgent = UserAgent() };
@@ -67,7 +72,7 @@ namespace OmiseLinks.Commands
                 WriteVerbose($"Checking the key {key.Hint} with GET /account at {options.BaseUri}");
                 try
                 {
-                    var account = Run(ct => client.GetAccountAsync(ct));
+                    var account = Run(ct => client.GetAccountAsync(ct, CheckTimeout));
                     accountId = account.Id;
                     email = account.Email;
                 }
@@ -206,7 +211,8 @@ namespace OmiseLinks.Commands
             try { return ApiEndpoint.Validate(uri ?? ApiEndpoint.Default); }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "InvalidApiUri", ErrorCategory.SecurityError, uri));
+                // The message names the URI without any user info; the target must not carry a password either.
+                ThrowTerminatingError(new ErrorRecord(ex, "InvalidApiUri", ErrorCategory.SecurityError, null));
                 throw;
             }
         }
@@ -216,6 +222,24 @@ namespace OmiseLinks.Commands
             var moduleVersion = typeof(ConnectOmiseCommand).Assembly.GetName().Version;
             var psVersion = (SessionState.PSVariable.GetValue("PSVersionTable") as Hashtable)?["PSVersion"];
             return $"OmiseLinks/{moduleVersion!.Major}.{moduleVersion.Minor}.{moduleVersion.Build} PowerShell/{psVersion}";
+        }
+    }
+
+    /// <summary>
+    /// -Credential takes a PSCredential only. PowerShell's own [Credential] turns a plain string into a prompt that shows
+    /// the string as the user name: a runbook would hang, and a key given there would be echoed. Refused instead, without
+    /// repeating the value.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Property)]
+    internal sealed class CredentialOnlyAttribute : ArgumentTransformationAttribute
+    {
+        public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
+        {
+            var value = inputData is PSObject ps ? ps.BaseObject : inputData;
+            if (value == null || value is PSCredential) return value;
+            throw new ArgumentTransformationMetadataException(
+                $"-Credential takes a PSCredential (its password is the secret key), not a {value.GetType().Name}; the value is not shown. " +
+                "Give the key with -SecretKey (a SecureString), Get-Credential, Get-AutomationPSCredential, or OMISE_SECRET_KEY.");
         }
     }
 }

@@ -26,6 +26,7 @@ namespace OmiseLinks.Commands
         {
             foreach (var id in Id)
             {
+                if (!IsLinkId(id)) continue;
                 try
                 {
                     WritePages(LinkPaging.Charges(Client, id, RequestedWindow()), charge => WriteObject(LinkOutput.Wrap(charge)));

@@ -85,6 +85,7 @@ namespace OmiseLinks.Commands
 
         private void GetOne(string id)
         {
+            if (!IsLinkId(id)) return;
             try
             {
                 WriteLink(Run(ct => Client.GetLinkAsync(id, ct)));

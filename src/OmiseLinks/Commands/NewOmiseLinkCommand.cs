@@ -73,27 +73,40 @@ namespace OmiseLinks.Commands
 
         private sealed class Row
         {
-            public Row(object target, LinkCreateRequest request, string? reference)
+            public Row(object target, RowCreation creation, string? reference, long number)
             {
                 Target = target;
-                Request = request;
+                Creation = creation;
                 Reference = reference;
+                Number = number;
             }
             public object Target { get; }
-            public LinkCreateRequest Request { get; }
+            public RowCreation Creation { get; }
+            public LinkCreateRequest Request => Creation.Request;
             public string? Reference { get; }
+            public long Number { get; }
             public string Describe() => $"'{Request.Title}' ({LinkOutput.FormatMoney(Request.Amount, Request.Currency)})";
         }
 
         private OrderedWork<Row, CreateOutcome>? _work;
         private LinkCreator? _creator;
         private readonly RunProgress _progress = new RunProgress();
+        private long _rows;
+        private bool _endReported;
+
+        /// <summary>How messages name a row: its number in the input, and its reference when it has one.</summary>
+        private static string RowName(long number, string? reference) =>
+            string.IsNullOrEmpty(reference) ? $"row {number}" : $"row {number} ({reference})";
 
         protected override void BeginProcessing()
         {
             var session = ResolveSession();
-            var retry = new RetryPolicy { MaxAttempts = MaxAttempts };
-            _creator = new LinkCreator(session.Client, ReuseExisting, retry);
+            _creator = new LinkCreator(session.Client, new LinkCreatorOptions
+            {
+                ReuseExisting = ReuseExisting.IsPresent,
+                MaxAttempts = MaxAttempts,
+                ReadParallelism = ThrottleLimit,
+            });
             // Finished rows wait behind the oldest one (output keeps input order); a deep buffer keeps every slot busy while
             // the oldest row sits out a Retry-After, and still bounds memory.
             _work = new OrderedWork<Row, CreateOutcome>(ThrottleLimit, ThrottleLimit * 64);
@@ -101,21 +114,46 @@ namespace OmiseLinks.Commands
 
         protected override void ProcessRecord()
         {
+            var number = ++_rows;
             var request = new LinkCreateRequest(Amount, Currency, Title, Description, Multiple.IsPresent);
-            var row = new Row((object?)InputObject ?? request, request, Reference);
+            var creation = new RowCreation(request, RowName(number, Reference));
+            var row = new Row((object?)InputObject ?? request, creation, Reference, number);
             var target = $"{row.Describe()}, {(request.Multiple ? "multiple-use" : "single-use")}, description '{request.Description}'";
             if (!ShouldProcess(target, "Create payment link")) return;
 
             var creator = _creator!;
             using (OmiseTrace.Use(QueueTrace))
-                _work!.Submit(row, ct => creator.CreateAsync(request, ct), CancellationToken);
-            WriteFinished(wait: false);
+                _work!.Submit(row, ct => creator.CreateAsync(creation, ct), CancellationToken);
+            WhileRunning(() => WriteFinished(wait: false));
         }
 
         protected override void EndProcessing()
         {
-            WriteFinished(wait: true);
+            WhileRunning(() => WriteFinished(wait: true));
             if (_progress.Shown) WriteProgress(_progress.Completed());
+        }
+
+        protected override void StopProcessing()
+        {
+            _creator?.Close();
+            base.StopProcessing();
+        }
+
+        /// <summary>
+        /// Runs pipeline work; if the pipeline ends meanwhile (a downstream Select-Object -First, -ErrorAction Stop, a refused
+        /// key), no queued row is sent any more and the rows' fate is told before the end goes on.
+        /// </summary>
+        private void WhileRunning(Action work)
+        {
+            try
+            {
+                work();
+            }
+            catch (Exception)
+            {
+                EndEarly();
+                throw;
+            }
         }
 
         /// <summary>Writes finished rows in input order; waits for the oldest one when asked to, or when the buffer is full.</summary>
@@ -153,58 +191,68 @@ namespace OmiseLinks.Commands
             if (task.IsCanceled) throw new PipelineStoppedException();
             _progress.CountFailure();
             var error = task.Exception!.GetBaseException();
+            var where = RowName(row.Number, row.Reference);
             if (error is OmiseApiException api)
             {
-                var record = ApiErrorRecord(api, row.Target, "Could not create the link " + row.Describe());
+                var record = ApiErrorRecord(api, row.Target, $"Could not create the link of {where}, {row.Describe()}");
                 if (api.IsTransient)
                     record.ErrorDetails.RecommendedAction = "Run the same input again with -ReuseExisting: rows whose link exists get it, the rest are created once.";
-                // A refused key fails every row alike: stop once instead of repeating the same error per row.
-                if (api.StatusCode == 401)
-                {
-                    CancelPending();
-                    ThrowTerminatingError(record);
-                }
-                WriteError(record);
+                WriteApiError(record, api);
                 return;
             }
             WriteError(new ErrorRecord(error, "CreateLinkFailed", ErrorCategory.NotSpecified, row.Target));
         }
 
         /// <summary>
-        /// Runs when the pipeline ends for any reason. If it ended early (Ctrl+C, a terminating error downstream or on a
-        /// later row), rows still queued cannot be written to the pipeline any more: wait for those in flight, then tell
-        /// the host which links exist, so none is left unknown.
+        /// The pipeline is ending before every row was written. Queued rows are never sent; requests already sent may finish
+        /// (bounded wait); then one warning tells which links exist but were not written, which rows may have a link, and
+        /// how many were never sent. Through WriteWarning where the pipeline still allows it, else straight to the host.
         /// </summary>
-        public void Dispose()
+        private void EndEarly()
         {
-            if (_work == null || _work.Count == 0) return;
-            // Ctrl+C has already cancelled what is in flight; after a terminating error the rest may finish (briefly).
+            if (_endReported || _work == null || _creator == null) return;
+            _endReported = true;
+            _creator.Close();
+            if (_work.Count == 0) return;
             var settled = Task.WhenAll(_work.Pending().Select(t => (Task)t));
             try { if (!settled.Wait(TimeSpan.FromSeconds(Stopping ? 5 : 30))) CancelPending(); }
             catch (AggregateException) { }
-            var unreported = new List<string>();
-            var interrupted = 0;
+
+            var created = new List<string>();
+            var createdCount = 0;
+            var mayExist = 0;
+            var neverSent = 0;
             foreach (var item in _work.DrainAll())
             {
                 if (item.Task.Status == TaskStatus.RanToCompletion)
                 {
-                    var link = item.Task.Result.Link;
-                    unreported.Add($"{link.Id} for {item.State.Describe()}{(item.State.Reference != null ? " [" + item.State.Reference + "]" : "")}");
+                    if (++createdCount <= 5)
+                        created.Add(item.Task.Result.Link.Id + (item.State.Reference != null ? " (" + item.State.Reference + ")" : ""));
                 }
-                else if (item.Task.IsCanceled || !item.Task.IsCompleted)
-                {
-                    interrupted++;
-                }
+                else if (item.State.Creation.MayExist) mayExist++;
+                else neverSent++;
             }
-            if (unreported.Count == 0 && interrupted == 0) return;
-            var message = "New-OmiseLink ended before writing every row.";
-            if (unreported.Count > 0)
-                message += $" {unreported.Count} link(s) were created but not written out: {string.Join("; ", unreported)}.";
-            if (interrupted > 0)
-                message += $" {interrupted} row(s) were cancelled in flight; a request already sent may have created its link.";
-            message += " Run the same input again with -ReuseExisting: rows whose link exists get it, the rest are created once.";
-            try { Host?.UI?.WriteWarningLine(message); }
-            catch (Exception) { }
+            if (createdCount == 0 && mayExist == 0 && neverSent == 0) return;
+            var parts = new List<string>();
+            if (createdCount > 0)
+                parts.Add($"{createdCount} link(s) were created but not written out: {string.Join(", ", created)}{(createdCount > created.Count ? $" and {createdCount - created.Count} more" : "")}");
+            if (mayExist > 0) parts.Add($"{mayExist} row(s) were in flight and may have a link");
+            if (neverSent > 0) parts.Add($"{neverSent} row(s) were never sent");
+            var message = "New-OmiseLink ended before writing every row: " + string.Join("; ", parts) +
+                ". Run the same input again with -ReuseExisting: rows whose link exists get it, the rest are created once.";
+            try
+            {
+                if (Stopping) throw new PipelineStoppedException();
+                WriteWarning(message);
+            }
+            catch (Exception)
+            {
+                try { Host?.UI?.WriteWarningLine(message); }
+                catch (Exception) { }
+            }
         }
+
+        /// <summary>Runs when the pipeline ends for any reason; an early end not yet told (Ctrl+C, an upstream failure) is told here.</summary>
+        public void Dispose() => EndEarly();
     }
 }

@@ -33,7 +33,7 @@ namespace OmiseLinks.Commands
         {
             foreach (var id in Id)
             {
-                if (!ShouldProcess(id, "Remove payment link")) continue;
+                if (!IsLinkId(id) || !ShouldProcess(id, "Remove payment link")) continue;
                 try
                 {
                     var link = Run(ct => Client.DeleteLinkAsync(id, ct));

@@ -1,0 +1,122 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Omise.Core.Models;
+
+namespace Omise.Core
+{
+    /// <summary>
+    /// Settles a create whose answer was lost (timeout, broken connection, 5xx, a 200 that is not a link): finds the link
+    /// the attempt may have created, so it is adopted instead of created again. Keeps the claims (link ids already given to
+    /// a row of this run) so no link is ever handed to two rows. Thread-safe; one instance per run.
+    /// </summary>
+    internal sealed class Reconciler
+    {
+        // Link timestamps have whole seconds and the server clock is known to about a second (Date header).
+        private static readonly TimeSpan ClockMargin = TimeSpan.FromSeconds(3);
+        private static readonly TimeSpan LongestSettle = TimeSpan.FromSeconds(60);
+
+        private readonly OmiseClient _client;
+        private readonly TimeSpan _settle;
+        // A claim matters only while some look-up window could still return its link: claims older than every open
+        // window (and every window to come, which starts later) are dropped, so memory stays flat however many rows.
+        private readonly List<DateTime> _openWindows = new List<DateTime>();
+        private readonly object _claimsGate = new object();
+        private readonly HashSet<string> _claimed = new HashSet<string>(StringComparer.Ordinal);
+        private readonly Queue<(DateTime CreatedAt, string Id)> _claimOrder = new Queue<(DateTime, string)>();
+        private long _claimsSincePrune;
+
+        public Reconciler(OmiseClient client, TimeSpan settle)
+        {
+            _client = client;
+            _settle = settle;
+        }
+
+        /// <summary>How many link ids are held as claimed now (bounded: see PruneClaims).</summary>
+        public int ClaimCount
+        {
+            get { lock (_claimsGate) return _claimed.Count; }
+        }
+
+        /// <summary>
+        /// The start of the span a look-up for this row searches: the row's first attempt by the server's clock, less the
+        /// clock margin. Kept open while the row runs, so claims older than every open window can be dropped.
+        /// </summary>
+        public DateTime OpenWindow()
+        {
+            var since = _client.ServerUtcNow - ClockMargin;
+            lock (_openWindows) _openWindows.Add(since);
+            return since;
+        }
+
+        public void CloseWindow(DateTime since)
+        {
+            lock (_openWindows) _openWindows.Remove(since);
+        }
+
+        /// <summary>
+        /// Looks for the row's link at once; if there is none, waits the settle interval and looks again, because a server
+        /// can store a link after it answered 502 or after the client gave up waiting. The wait is the settle interval, or as
+        /// long as the failed attempt itself ran when that is longer (a server that needed that long may need it again), or
+        /// the Retry-After the server asked for, at most 60 s. Null when the link does not exist after that.
+        /// </summary>
+        public async Task<Link?> FindAsync(LinkCreateRequest request, DateTime since, OmiseApiException failure, TimeSpan attemptTook,
+            string rowName, CancellationToken cancellationToken)
+        {
+            var found = await LookUpAsync(request, since, failure, cancellationToken).ConfigureAwait(false);
+            if (found != null) return found;
+            var settle = Longest(_settle, attemptTook < _client.Options.Timeout ? attemptTook : _client.Options.Timeout, failure.RetryAfter ?? TimeSpan.Zero);
+            if (settle > LongestSettle) settle = LongestSettle;
+            OmiseTrace.Write($"{rowName}: no link yet; looking again in {settle.TotalSeconds:0.#} s, as a server can store a link after it failed to answer");
+            await Task.Delay(settle, cancellationToken).ConfigureAwait(false);
+            return await LookUpAsync(request, since, failure, cancellationToken).ConfigureAwait(false);
+        }
+
+        private static TimeSpan Longest(params TimeSpan[] spans) => spans.Max();
+
+        /// <summary>The earliest unclaimed link created since <paramref name="since"/> with the request's fields; claimed on return.</summary>
+        private async Task<Link?> LookUpAsync(LinkCreateRequest request, DateTime since, OmiseApiException failure, CancellationToken cancellationToken)
+        {
+            try
+            {
+                var pager = LinkPaging.Links(_client, new LinkListFilter { From = since, Order = ListOrder.Chronological }, new PageWindow());
+                while (pager.HasMore)
+                    foreach (var link in await pager.NextPageAsync(cancellationToken).ConfigureAwait(false))
+                        if (LinkSignature.Matches(request, link) && TryClaim(link)) return link;
+                return null;
+            }
+            catch (OmiseApiException lookupFailure)
+            {
+                throw new OmiseApiException(failure.Kind, failure.StatusCode, failure.Code,
+                    $"{failure.Message} The link may or may not have been created, and looking for it failed too ({lookupFailure.Message}); " +
+                    "nothing was sent again. Run the same input with -ReuseExisting to settle it without a duplicate.",
+                    failure.Location, failure.Method, failure.Path, failure.RetryAfter, failure);
+            }
+        }
+
+        public bool TryClaim(Link link)
+        {
+            lock (_claimsGate)
+            {
+                if (!_claimed.Add(link.Id)) return false;
+                _claimOrder.Enqueue((link.CreatedAt, link.Id));
+                if (++_claimsSincePrune % 64 == 0) PruneClaims();
+                return true;
+            }
+        }
+
+        /// <summary>Drops the claims no open look-up window, nor any window to come (they start later), can return.</summary>
+        private void PruneClaims()
+        {
+            DateTime oldestWindow;
+            lock (_openWindows)
+                oldestWindow = _openWindows.Count == 0 ? _client.ServerUtcNow - ClockMargin : _openWindows.Min();
+            // created_at has whole seconds and the server-clock estimate can move by a second between answers.
+            var cutoff = oldestWindow - TimeSpan.FromSeconds(2);
+            while (_claimOrder.Count > 0 && _claimOrder.Peek().CreatedAt < cutoff)
+                _claimed.Remove(_claimOrder.Dequeue().Id);
+        }
+    }
+}

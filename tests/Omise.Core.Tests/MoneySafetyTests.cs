@@ -1,0 +1,397 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Omise.Core.Models;
+
+namespace Omise.Core.Tests;
+
+/// <summary>
+/// A small stateful Links server behind a handler, for answers the emulator does not give: each POST is answered by the
+/// script (which may store the link, now or later), GET /links lists what is stored. Counts what it holds and was sent.
+/// </summary>
+internal sealed class ScriptedLinks
+{
+    private readonly ConcurrentQueue<string> _stored = new();
+    private int _next;
+
+    public ScriptedLinks(Func<int, ScriptedLinks, HttpRequestMessage, string, HttpResponseMessage> onPost) => OnPost = onPost;
+
+    public Func<int, ScriptedLinks, HttpRequestMessage, string, HttpResponseMessage> OnPost { get; }
+    public List<(HttpRequestMessage Request, string? Body)> Sent { get; } = [];
+    public int Posts => Sent.Count(s => s.Request.Method == HttpMethod.Post);
+    public IReadOnlyList<JsonElement> Links => _stored.Select(j => JsonDocument.Parse(j).RootElement).ToList();
+    public bool IgnoreOffset { get; set; }
+
+    /// <summary>Stores a link made from a form body as a server would decode it; returns its JSON.</summary>
+    public string Store(string formBody, DateTime? createdAt = null, bool used = false, bool deleted = false)
+    {
+        var fields = formBody.Split('&').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => Uri.UnescapeDataString(p[1]));
+        var id = $"link_test_{Interlocked.Increment(ref _next):0000000000000000000}";
+        var json = JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["object"] = "link", ["id"] = id, ["livemode"] = false, ["location"] = "/links/" + id,
+            ["amount"] = long.Parse(fields["amount"]), ["currency"] = fields["currency"].ToUpperInvariant(),
+            ["used"] = used, ["multiple"] = fields["multiple"] == "true", ["title"] = fields["title"], ["description"] = fields["description"],
+            ["payment_uri"] = "https://link.omise.co/" + id.ToUpperInvariant(),
+            ["created_at"] = (createdAt ?? DateTime.UtcNow).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
+            ["used_at"] = null, ["deleted"] = deleted, ["deleted_at"] = null,
+        });
+        _stored.Enqueue(json);
+        return json;
+    }
+
+    public HttpMessageHandler Handler => new HandcraftedHttp(request =>
+    {
+        var body = request.Content?.ReadAsStringAsync().Result ?? "";
+        lock (Sent) Sent.Add((request, body));
+        if (request.Method == HttpMethod.Post) return OnPost(Posts, this, request, body);
+        var path = request.RequestUri!.AbsolutePath;
+        if (path == "/links") return List(request.RequestUri);
+        var one = _stored.FirstOrDefault(j => path == "/links/" + JsonDocument.Parse(j).RootElement.GetProperty("id").GetString());
+        return one == null
+            ? HandcraftedHttp.Json(HttpStatusCode.NotFound, """{"object":"error","code":"not_found","message":"not found"}""")
+            : HandcraftedHttp.Json(HttpStatusCode.OK, one);
+    });
+
+    private HttpResponseMessage List(Uri uri)
+    {
+        var query = uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2))
+            .ToDictionary(p => p[0], p => Uri.UnescapeDataString(p[1]));
+        var offset = IgnoreOffset ? 0 : int.Parse(query.GetValueOrDefault("offset", "0"));
+        var limit = int.Parse(query.GetValueOrDefault("limit", "20"));
+        var from = query.TryGetValue("from", out var f) ? DateTime.Parse(f).ToUniversalTime() : DateTime.MinValue;
+        var all = _stored.Where(j => DateTime.Parse(JsonDocument.Parse(j).RootElement.GetProperty("created_at").GetString()!).ToUniversalTime() >= from).ToList();
+        var page = all.Skip(offset).Take(limit);
+        return HandcraftedHttp.Json(HttpStatusCode.OK,
+            $$"""{"object":"list","data":[{{string.Join(",", page)}}],"limit":{{limit}},"offset":{{offset}},"total":{{all.Count}},"order":"chronological","location":"/links"}""");
+    }
+
+    public static OmiseClient Client(HttpMessageHandler handler, TimeSpan? timeout = null) =>
+        new(new OmiseClientOptions(SecretKey.Parse("skey_test_5unitt3stk3y0000abc"), new Uri("https://api.omise.co"))
+        {
+            Retry = new RetryPolicy { BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(20) },
+            Timeout = timeout ?? TimeSpan.FromSeconds(60),
+        }, handler);
+
+    public static HttpResponseMessage Ok(string json) => HandcraftedHttp.Json(HttpStatusCode.OK, json);
+    public static HttpResponseMessage Status(int status, string code) =>
+        HandcraftedHttp.Json((HttpStatusCode)status, $$"""{"object":"error","code":"{{code}}","message":"{{code}}"}""");
+}
+
+public class IdempotencyKeyTests
+{
+    [Fact]
+    public async Task Every_attempt_of_a_row_carries_the_same_key_and_another_row_another_key()
+    {
+        // Two rows; the first row's first POST is dropped before the server stores anything, so it is sent twice.
+        var server = new ScriptedLinks((n, s, _, body) => n == 1 ? ScriptedLinks.Status(503, "service_unavailable") : ScriptedLinks.Ok(s.Store(body)));
+        using var client = ScriptedLinks.Client(server.Handler);
+        var creator = new LinkCreator(client, new LinkCreatorOptions { SettleInterval = TimeSpan.FromMilliseconds(10) });
+
+        await creator.CreateAsync(new LinkCreateRequest(100, "thb", "A", "d", false), CancellationToken.None);
+        await creator.CreateAsync(new LinkCreateRequest(100, "thb", "B", "d", false), CancellationToken.None);
+
+        var keys = server.Sent.Where(s => s.Request.Method == HttpMethod.Post).Select(s => s.Request.Headers.GetValues("Idempotency-Key").Single()).ToList();
+        Assert.Equal(3, keys.Count);
+        Assert.Equal(keys[0], keys[1]);
+        Assert.NotEqual(keys[1], keys[2]);
+        Assert.True(Guid.TryParse(keys[0], out _));
+        Assert.Equal(2, server.Links.Count);
+    }
+}
+
+public class AmbiguousAnswerTests
+{
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("""{"object":"link"}""")]
+    [InlineData("""{"object":"error","code":"internal_error","message":"boom"}""")]
+    [InlineData("""{"object":"link","id":"","payment_uri":null}""")]
+    [InlineData("null")]
+    public async Task A_200_that_is_not_a_complete_link_is_never_a_result_the_stored_link_is_adopted(string answer)
+    {
+        var server = new ScriptedLinks((_, s, _, body) => { s.Store(body); return ScriptedLinks.Ok(answer); });
+        using var client = ScriptedLinks.Client(server.Handler);
+        var creator = new LinkCreator(client);
+
+        var outcome = await creator.CreateAsync(new LinkCreateRequest(2500, "thb", "Broken answer", "d", false), CancellationToken.None);
+
+        Assert.Equal(LinkOrigin.Adopted, outcome.Origin);
+        var stored = Assert.Single(server.Links);
+        Assert.Equal(stored.GetProperty("id").GetString(), outcome.Link.Id);
+        Assert.StartsWith("https://link.omise.co/", outcome.Link.PaymentUri);
+        Assert.Equal(1, server.Posts);
+    }
+
+    [Fact]
+    public async Task A_broken_200_to_a_read_is_an_invalid_response_not_an_empty_link()
+    {
+        var http = new HandcraftedHttp(_ => ScriptedLinks.Ok("""{"object":"list","data":[],"total":0}"""));
+        using var client = HandcraftedHttp.Client(http, RetryPolicy.None);
+
+        var error = await Assert.ThrowsAsync<OmiseApiException>(() => client.GetLinkAsync("link_test_1"));
+
+        Assert.Equal(OmiseFailureKind.InvalidResponse, error.Kind);
+        Assert.Contains("where a link was expected", error.Message);
+    }
+
+    [Theory]
+    [InlineData("""{"object":"list","data":null,"total":3}""", "without \"data\"")]
+    [InlineData("""{"object":"list","data":[],"limit":20}""", "without \"total\"")]
+    [InlineData("""{"object":"list","data":[{}],"total":1}""", "item 1 of the list")]
+    [InlineData("""{"object":"list","data":[null],"total":1}""", "item 1 of the list is null")]
+    public async Task A_list_missing_a_field_is_an_invalid_response_not_a_null_reference(string answer, string says)
+    {
+        var http = new HandcraftedHttp(_ => ScriptedLinks.Ok(answer));
+        using var client = HandcraftedHttp.Client(http, RetryPolicy.None);
+
+        var error = await Assert.ThrowsAsync<OmiseApiException>(() => client.ListLinksAsync(new ListQuery()));
+
+        Assert.Equal(OmiseFailureKind.InvalidResponse, error.Kind);
+        Assert.Contains(says, error.Message);
+    }
+
+    [Fact]
+    public async Task The_currency_of_links_and_charges_reads_upper_case_whatever_the_server_sent()
+    {
+        var http = new HandcraftedHttp(_ => ScriptedLinks.Ok("""
+            {"object":"link","id":"link_test_1","amount":100,"currency":"thb","payment_uri":"https://link.omise.co/1","created_at":"2026-01-01T00:00:00Z",
+             "charges":{"object":"list","data":[{"object":"charge","id":"chrg_test_1","amount":100,"currency":"Thb","created_at":"2026-01-01T00:00:00Z"}],"total":1}}
+            """));
+        using var client = HandcraftedHttp.Client(http);
+
+        var link = await client.GetLinkAsync("link_test_1");
+
+        Assert.Equal("THB", link.Currency);
+        Assert.Equal("THB", Assert.Single(link.Charges).Currency);
+    }
+}
+
+public class LateStoreTests
+{
+    [Fact]
+    public async Task A_link_stored_after_a_502_is_found_by_the_second_look_up_and_never_created_twice()
+    {
+        // The gateway answers 502 at once; the backend stores the link 1.5 s later. The server ignores Idempotency-Key.
+        var server = new ScriptedLinks((_, s, _, body) =>
+        {
+            _ = Task.Delay(1500).ContinueWith(_ => s.Store(body));
+            return ScriptedLinks.Status(502, "bad_gateway");
+        });
+        using var client = ScriptedLinks.Client(server.Handler);
+        var creator = new LinkCreator(client, new LinkCreatorOptions { SettleInterval = TimeSpan.FromSeconds(2) });
+
+        var outcome = await creator.CreateAsync(new LinkCreateRequest(2500, "thb", "Late", "d", false), CancellationToken.None);
+        await Task.Delay(1600);
+
+        Assert.Equal(LinkOrigin.Adopted, outcome.Origin);
+        Assert.Equal(1, server.Posts);
+        Assert.Single(server.Links);
+    }
+
+    [Fact]
+    public async Task After_a_slow_failure_the_look_up_waits_as_long_as_the_attempt_ran_before_sending_again()
+    {
+        // Each POST hangs past the client's 1 s timeout; the backend stores the link 1.8 s after it arrived.
+        var server = new ScriptedLinks((_, s, _, body) =>
+        {
+            _ = Task.Delay(1800).ContinueWith(_ => s.Store(body));
+            Thread.Sleep(1500);
+            return ScriptedLinks.Status(504, "gateway_timeout");
+        });
+        using var client = ScriptedLinks.Client(server.Handler, timeout: TimeSpan.FromSeconds(1));
+        var creator = new LinkCreator(client, new LinkCreatorOptions { SettleInterval = TimeSpan.FromMilliseconds(100) });
+
+        var outcome = await creator.CreateAsync(new LinkCreateRequest(2500, "thb", "Slow", "d", false), CancellationToken.None);
+        await Task.Delay(2000);
+
+        Assert.Equal(LinkOrigin.Adopted, outcome.Origin);
+        Assert.Equal(1, server.Posts);
+        Assert.Single(server.Links);
+    }
+
+    [Fact]
+    public async Task Text_the_wire_changes_is_matched_as_the_server_received_it()
+    {
+        // A lone surrogate travels as U+FFFD; the dropped answer's link must still be recognised as this row's.
+        var title = "Cut emoji \ud83d";
+        var server = new ScriptedLinks((_, s, _, body) => { s.Store(body); throw new HttpRequestException("connection reset"); });
+        using var client = ScriptedLinks.Client(server.Handler);
+        var creator = new LinkCreator(client);
+
+        var outcome = await creator.CreateAsync(new LinkCreateRequest(100, "thb", title, "d", false), CancellationToken.None);
+
+        Assert.Equal(LinkOrigin.Adopted, outcome.Origin);
+        Assert.Equal(1, server.Posts);
+        Assert.Single(server.Links);
+    }
+}
+
+public class ListWalkTests
+{
+    [Fact]
+    public async Task A_server_that_ignores_offset_ends_the_walk_with_an_invalid_response_instead_of_looping()
+    {
+        var server = new ScriptedLinks((_, s, _, body) => ScriptedLinks.Ok(s.Store(body))) { IgnoreOffset = true };
+        for (var i = 0; i < 250; i++) server.Store($"amount={i}&currency=thb&title=t{i}&description=d&multiple=false");
+        using var client = ScriptedLinks.Client(server.Handler);
+        var pager = LinkPaging.Links(client, new LinkListFilter(), new PageWindow());
+
+        var error = await Assert.ThrowsAsync<OmiseApiException>(async () => { while (pager.HasMore) await pager.NextPageAsync(CancellationToken.None); });
+
+        Assert.Equal(OmiseFailureKind.InvalidResponse, error.Kind);
+        Assert.Contains("ignores offset", error.Message);
+        Assert.Equal(2, server.Sent.Count);
+    }
+
+    [Fact]
+    public async Task The_reuse_index_read_stops_too_and_the_row_is_an_error_not_a_hang()
+    {
+        var server = new ScriptedLinks((_, s, _, body) => ScriptedLinks.Ok(s.Store(body))) { IgnoreOffset = true };
+        for (var i = 0; i < 250; i++) server.Store($"amount={i}&currency=thb&title=t{i}&description=d&multiple=false");
+        using var client = ScriptedLinks.Client(server.Handler);
+        var creator = new LinkCreator(client, new LinkCreatorOptions { ReuseExisting = true });
+
+        var error = await Assert.ThrowsAsync<OmiseApiException>(() => creator.CreateAsync(new LinkCreateRequest(1, "thb", "New", "d", false), CancellationToken.None));
+
+        Assert.Contains("ignores offset", error.Message);
+        Assert.Equal(0, server.Posts);
+        Assert.InRange(server.Sent.Count, 2, 4);
+    }
+}
+
+public class ReuseTests
+{
+    [Fact]
+    public async Task Only_a_payable_link_is_reused_never_a_paid_single_use_or_a_removed_one()
+    {
+        var server = new ScriptedLinks((_, s, _, body) => ScriptedLinks.Ok(s.Store(body)));
+        const string single = "amount=5000&currency=thb&title=Invoice%201&description=d&multiple=false";
+        const string multi = "amount=5000&currency=thb&title=Donations&description=d&multiple=true";
+        server.Store(single, DateTime.UtcNow.AddDays(-2), used: true);
+        server.Store(single, DateTime.UtcNow.AddDays(-1), deleted: true);
+        server.Store(multi, DateTime.UtcNow.AddDays(-1), used: true);
+        using var client = ScriptedLinks.Client(server.Handler);
+        var creator = new LinkCreator(client, new LinkCreatorOptions { ReuseExisting = true });
+
+        var invoice = await creator.CreateAsync(new LinkCreateRequest(5000, "thb", "Invoice 1", "d", false), CancellationToken.None);
+        var donations = await creator.CreateAsync(new LinkCreateRequest(5000, "thb", "Donations", "d", true), CancellationToken.None);
+
+        Assert.Equal(LinkOrigin.Created, invoice.Origin);
+        Assert.False(invoice.Link.Used);
+        Assert.Equal(LinkOrigin.Reused, donations.Origin);
+        Assert.Equal(4, server.Links.Count);
+        Assert.Equal(1, server.Posts);
+    }
+
+    [Fact]
+    public async Task The_index_is_read_with_parallel_pages_and_every_link_counts_once()
+    {
+        var server = new ScriptedLinks((_, s, _, body) => ScriptedLinks.Ok(s.Store(body)));
+        for (var i = 0; i < 1050; i++) server.Store($"amount={i}&currency=thb&title=t{i}&description=d&multiple=false", DateTime.UtcNow.AddHours(-1));
+        using var client = ScriptedLinks.Client(server.Handler);
+        var creator = new LinkCreator(client, new LinkCreatorOptions { ReuseExisting = true, ReadParallelism = 4 });
+
+        var last = await creator.CreateAsync(new LinkCreateRequest(1049, "thb", "t1049", "d", false), CancellationToken.None);
+        var first = await creator.CreateAsync(new LinkCreateRequest(0, "thb", "t0", "d", false), CancellationToken.None);
+
+        Assert.Equal(LinkOrigin.Reused, last.Origin);
+        Assert.Equal(LinkOrigin.Reused, first.Origin);
+        Assert.Equal(11, server.Sent.Count(s => s.Request.RequestUri!.AbsolutePath == "/links" && s.Request.Method == HttpMethod.Get));
+        Assert.Equal(0, server.Posts);
+    }
+}
+
+public class EarlyEndTests
+{
+    [Fact]
+    public async Task After_Close_a_row_is_never_sent_and_says_so()
+    {
+        var server = new ScriptedLinks((_, s, _, body) => ScriptedLinks.Ok(s.Store(body)));
+        using var client = ScriptedLinks.Client(server.Handler);
+        var creator = new LinkCreator(client);
+        var row = new RowCreation(new LinkCreateRequest(1, "thb", "t", "d", false), "row 1");
+
+        creator.Close();
+        var abandoned = await Assert.ThrowsAsync<RowAbandonedException>(() => creator.CreateAsync(row, CancellationToken.None));
+
+        Assert.False(abandoned.MayExist);
+        Assert.False(row.MayExist);
+        Assert.Empty(server.Sent);
+    }
+
+    [Fact]
+    public async Task A_row_whose_create_may_have_acted_is_not_sent_again_after_Close()
+    {
+        LinkCreator? creator = null;
+        var server = new ScriptedLinks((_, _, _, _) => { creator!.Close(); return ScriptedLinks.Status(500, "internal_error"); });
+        using var client = ScriptedLinks.Client(server.Handler);
+        creator = new LinkCreator(client, new LinkCreatorOptions { SettleInterval = TimeSpan.FromMilliseconds(10) });
+        var row = new RowCreation(new LinkCreateRequest(1, "thb", "t", "d", false), "row 1");
+
+        var abandoned = await Assert.ThrowsAsync<RowAbandonedException>(() => creator.CreateAsync(row, CancellationToken.None));
+
+        Assert.True(abandoned.MayExist);
+        Assert.True(row.MayExist);
+        Assert.Equal(1, server.Posts);
+    }
+}
+
+public class HangTests
+{
+    [Fact]
+    public async Task A_server_that_trickles_its_answer_cannot_hold_a_call_past_its_time()
+    {
+        var http = new HandcraftedHttp(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new TrickleStream()) });
+        using var client = new OmiseClient(new OmiseClientOptions(SecretKey.Parse("skey_test_5unitt3stk3y0000abc"), new Uri("https://api.omise.co"))
+        {
+            Retry = new RetryPolicy { BaseDelay = TimeSpan.FromMilliseconds(1) },
+            Timeout = TimeSpan.FromSeconds(60),
+        }, http);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<OmiseApiException>(() => client.GetAccountAsync(within: TimeSpan.FromSeconds(2)));
+
+        Assert.Equal(OmiseFailureKind.Timeout, error.Kind);
+        Assert.InRange(watch.Elapsed.TotalSeconds, 1.5, 10);
+    }
+
+    /// <summary>One byte every 100 ms, forever.</summary>
+    private sealed class TrickleStream : Stream
+    {
+        public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            await Task.Delay(100, cancellationToken);
+            buffer[offset] = (byte)' ';
+            return 1;
+        }
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(100, cancellationToken);
+            buffer.Span[0] = (byte)' ';
+            return 1;
+        }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => 0; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
+
+public class EndpointUserInfoTests
+{
+    [Fact]
+    public void An_api_uri_with_user_info_is_refused_without_showing_the_password()
+    {
+        var error = Assert.Throws<ArgumentException>(() => ApiEndpoint.Validate(new Uri("http://user:s3cretpass@127.0.0.1:5080/")));
+        Assert.Contains("user name or password", error.Message);
+        Assert.DoesNotContain("s3cretpass", error.Message);
+    }
+}
