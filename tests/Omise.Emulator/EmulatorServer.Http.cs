@@ -301,6 +301,7 @@ public sealed partial class EmulatorServer
                             abandon = () => _idempotency.Abandon(entry);
                             break;
                         case IdempotencyTable.Outcome.Replay:
+                            _idempotency.NoteReplay();
                             answer = Replayed(await entry.Answer.Task.ConfigureAwait(false));
                             break;
                         case IdempotencyTable.Outcome.Mismatch:
