@@ -132,7 +132,8 @@ public sealed class FaultOptions
     /// null = probabilistic faults apply to every API route. Otherwise a ',' or ';' separated list of
     /// "[METHOD ]PATH" rules, e.g. "POST /links" or "GET /links/*, GET /search". A path segment written
     /// "*" or "{anything}" matches any one segment. Requests outside the list get no fault and do not
-    /// advance the draw sequence.
+    /// advance the draw sequence. Also limits <see cref="TrickleBodyMs"/>; not <see cref="LatencyMs"/> or
+    /// <see cref="ListIgnoresOffset"/>.
     /// </summary>
     public string? OnlyPaths { get; set; }
 

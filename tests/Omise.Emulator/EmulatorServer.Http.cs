@@ -38,9 +38,8 @@ public sealed partial class EmulatorServer
         }
 
         // A request stops counting as in flight once its answer starts, its connection is dropped, or the client goes
-        // away (a client that timed out may already send the next one while this handler still hangs): from then on
-        // the client may send the next one, so counting until the handler returns would make a client that keeps to
-        // its limit look one over it.
+        // away (e.g. timed out while this handler still hangs): from then on the client may send the next one, so
+        // counting until the handler returns would make a client that keeps to its limit look one over it.
         var left = 0;
         void Leave()
         {
