@@ -21,7 +21,17 @@ public sealed class EmulatorCommandLine
           --fault-503 P                   probability of 503 service_unavailable
           --fault-drop-before P           POST /links: drop the connection before storing
           --fault-drop-after P            POST /links: store the link, then drop the connection
+          --fault-late-store-502 P        POST /links: answer 502 at once, store the link --late-store-delay-ms later
+          --late-store-delay-ms N         delay of that late store (default 1500)
+          --fault-late-store-timeout P    POST /links: answer nothing for --hang-ms, then store the link and drop the connection
+          --hang-ms N                     how long that hang lasts (default 5000)
+          --fault-broken-answer P         POST /links: store the link, answer 200 with a body that is not a link
+          --broken-answer-shape S         rotate (default), empty ({}), object ({"object":"link"}) or error (error object, 200)
+          --fault-list-data-null P        GET /links, GET /search: 200 with "data": null
+          --list-ignores-offset           GET /links always returns the first page
+          --trickle-body-ms N             write response bodies one byte at a time, N ms apart (restricted by --fault-only-paths)
           --fault-only-paths RULES        restrict faults, e.g. "POST /links" or "GET /links/*,GET /search"
+          --ignore-idempotency-key        play a server that ignores the Idempotency-Key header
           -h, --help                      this text
         """;
 
@@ -46,6 +56,16 @@ public sealed class EmulatorCommandLine
             if (arg == "--live")
             {
                 result.Options.LiveMode = true;
+                continue;
+            }
+            if (arg == "--ignore-idempotency-key")
+            {
+                result.Options.IgnoreIdempotencyKey = true;
+                continue;
+            }
+            if (arg == "--list-ignores-offset")
+            {
+                faults.ListIgnoresOffset = true;
                 continue;
             }
 
@@ -92,6 +112,21 @@ public sealed class EmulatorCommandLine
                 case "--fault-503": if (!Probability(name, value, p => faults.ServiceUnavailable503 = p, out error)) return false; break;
                 case "--fault-drop-before": if (!Probability(name, value, p => faults.DropBeforeStore = p, out error)) return false; break;
                 case "--fault-drop-after": if (!Probability(name, value, p => faults.DropAfterStore = p, out error)) return false; break;
+                case "--fault-late-store-502": if (!Probability(name, value, p => faults.LateStoreAfter502 = p, out error)) return false; break;
+                case "--fault-late-store-timeout": if (!Probability(name, value, p => faults.LateStoreAfterTimeout = p, out error)) return false; break;
+                case "--late-store-delay-ms": if (!Int(name, value, v => faults.LateStoreDelayMs = v, out error)) return false; break;
+                case "--hang-ms": if (!Int(name, value, v => faults.HangMs = v, out error)) return false; break;
+                case "--fault-broken-answer": if (!Probability(name, value, p => faults.BrokenCreateAnswer = p, out error)) return false; break;
+                case "--broken-answer-shape":
+                    if (EmulatorServer.ParseShape(value) is not { } shape)
+                    {
+                        error = $"{name} needs rotate, empty, object or error, not '{value}'";
+                        return false;
+                    }
+                    faults.BrokenAnswerShape = shape;
+                    break;
+                case "--fault-list-data-null": if (!Probability(name, value, p => faults.ListDataNull = p, out error)) return false; break;
+                case "--trickle-body-ms": if (!Int(name, value, v => faults.TrickleBodyMs = v, out error)) return false; break;
                 default:
                     error = $"unknown option {name}";
                     return false;

@@ -17,6 +17,37 @@ public sealed class EmulatorOptions
 
     /// <summary>Live mode: ids <c>link_</c>/<c>chrg_</c>/<c>acct_</c> and <c>livemode: true</c>.</summary>
     public bool LiveMode { get; set; }
+
+    /// <summary>
+    /// Play a server that ignores the <c>Idempotency-Key</c> header on POST /links: every request is processed anew.
+    /// The header is still counted and kept on the stored link. Changeable later through <see cref="EmulatorServer.IgnoreIdempotencyKey"/>.
+    /// </summary>
+    public bool IgnoreIdempotencyKey { get; set; }
+
+    /// <summary>How long a stored Idempotency-Key answer is replayed, counted from when it was stored (default 24 h, as the API documents).</summary>
+    public TimeSpan IdempotencyKeyLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// How long a request waits for an earlier request with the same Idempotency-Key that is still being processed
+    /// (e.g. a pending late store) before it gets 409 <c>conflict</c> (default 30 s).
+    /// </summary>
+    public TimeSpan IdempotencyWaitTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>The body of a <see cref="FaultOptions.BrokenCreateAnswer"/> answer (always status 200).</summary>
+public enum BrokenAnswerShape
+{
+    /// <summary>Rotate through the three shapes below, in this order, per broken answer (1st, 2nd, 3rd, 4th = 1st, ...).</summary>
+    Rotate,
+
+    /// <summary><c>{}</c></summary>
+    EmptyObject,
+
+    /// <summary><c>{"object":"link"}</c></summary>
+    ObjectOnly,
+
+    /// <summary><c>{"object":"error","location":...,"code":"internal_error","message":...}</c>, with status 200.</summary>
+    ErrorObject,
 }
 
 /// <summary>
@@ -24,7 +55,10 @@ public sealed class EmulatorOptions
 /// Each fault-eligible request n (1, 2, 3, ... since the options were set) draws u = hash(Seed, n) in [0,1);
 /// the bands below are laid end to end in this order and the band u falls in is the fault:
 /// RateLimitWithRetryAfter, RateLimitWithoutRetryAfter, ServerError500, ServiceUnavailable503,
-/// DropBeforeStore, DropAfterStore. The two drop bands only act on POST /links.
+/// DropBeforeStore, DropAfterStore, LateStoreAfter502, LateStoreAfterTimeout, BrokenCreateAnswer, ListDataNull.
+/// The drop, late-store and broken-answer bands only act on POST /links; ListDataNull only on GET /links and GET /search.
+/// On other routes a draw that falls in those bands is no fault.
+/// <see cref="ListIgnoresOffset"/> and <see cref="TrickleBodyMs"/> are switches, not probabilities: they draw nothing.
 /// </summary>
 public sealed class FaultOptions
 {
@@ -56,10 +90,50 @@ public sealed class FaultOptions
     public double DropAfterStore { get; set; }
 
     /// <summary>
+    /// POST /links only: answer 502 <c>bad_gateway</c> at once, then store the link <see cref="LateStoreDelayMs"/> later
+    /// (the stored Idempotency-Key answer is the link, status 200).
+    /// </summary>
+    public double LateStoreAfter502 { get; set; }
+
+    /// <summary>
+    /// POST /links only: send nothing for <see cref="HangMs"/>, then store the link, then abort the connection. A client whose
+    /// timeout is shorter than HangMs has given up before the link exists.
+    /// </summary>
+    public double LateStoreAfterTimeout { get; set; }
+
+    /// <summary>Delay between the 502 and the store for <see cref="LateStoreAfter502"/> (default 1500 ms).</summary>
+    public int LateStoreDelayMs { get; set; } = 1500;
+
+    /// <summary>How long <see cref="LateStoreAfterTimeout"/> keeps the client waiting before it stores and aborts (default 5000 ms).</summary>
+    public int HangMs { get; set; } = 5000;
+
+    /// <summary>
+    /// POST /links only: when the create succeeds (the link IS stored), the answer is 200 with a body that is not a link;
+    /// see <see cref="BrokenAnswerShape"/>. A create that fails (400, 401, ...) gets its real answer.
+    /// </summary>
+    public double BrokenCreateAnswer { get; set; }
+
+    /// <summary>Which body <see cref="BrokenCreateAnswer"/> sends (default: rotate through the three).</summary>
+    public BrokenAnswerShape BrokenAnswerShape { get; set; }
+
+    /// <summary>GET /links and GET /search only: 200 with the usual list/search object but <c>"data": null</c>.</summary>
+    public double ListDataNull { get; set; }
+
+    /// <summary>Switch: GET /links ignores <c>offset</c> and always returns the first page (the requested offset is still echoed).</summary>
+    public bool ListIgnoresOffset { get; set; }
+
+    /// <summary>
+    /// Switch: when &gt; 0, the response body of every API request (of the routes in <see cref="OnlyPaths"/> when set) is written
+    /// one byte at a time, flushed, with this delay between bytes. Not a draw: it does not advance the fault sequence.
+    /// </summary>
+    public int TrickleBodyMs { get; set; }
+
+    /// <summary>
     /// null = probabilistic faults apply to every API route. Otherwise a ',' or ';' separated list of
     /// "[METHOD ]PATH" rules, e.g. "POST /links" or "GET /links/*, GET /search". A path segment written
     /// "*" or "{anything}" matches any one segment. Requests outside the list get no fault and do not
-    /// advance the draw sequence.
+    /// advance the draw sequence. Also limits <see cref="TrickleBodyMs"/>; not <see cref="LatencyMs"/> or
+    /// <see cref="ListIgnoresOffset"/>.
     /// </summary>
     public string? OnlyPaths { get; set; }
 
@@ -83,4 +157,20 @@ public sealed class FaultOptions
         DropBeforeStore = 0.03,
         DropAfterStore = 0.03,
     };
+
+    /// <summary>
+    /// <see cref="FaultSuiteMix"/> plus the faults of a hostile server at 3 % each: a link stored after a 502, a link stored
+    /// after the client's timeout (<see cref="HangMs"/> 5000 ms: give the client a shorter timeout, or lower HangMs), a broken
+    /// 200 create answer, and list/search answers with <c>"data": null</c>. The switches (<see cref="ListIgnoresOffset"/>,
+    /// <see cref="TrickleBodyMs"/>) stay off.
+    /// </summary>
+    public static FaultOptions HostileMix(int seed)
+    {
+        var f = FaultSuiteMix(seed);
+        f.LateStoreAfter502 = 0.03;
+        f.LateStoreAfterTimeout = 0.03;
+        f.BrokenCreateAnswer = 0.03;
+        f.ListDataNull = 0.03;
+        return f;
+    }
 }

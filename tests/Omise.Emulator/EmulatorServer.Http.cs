@@ -12,7 +12,7 @@ public sealed partial class EmulatorServer
     private const string JsonContentType = "application/json; charset=utf-8";
 
     /// <summary>A finished response: status, JSON body, and whether it echoes Omise-Version (API successes only).</summary>
-    private readonly record struct Reply(int Status, byte[] Body, bool EchoVersion = true, int? RetryAfter = null)
+    internal readonly record struct Reply(int Status, byte[] Body, bool EchoVersion = true, int? RetryAfter = null)
     {
         public static Reply Ok(byte[] body) => new(200, body);
         public static Reply Fail(int status, string code, string message) => new(status, WireJson.Error(code, message), EchoVersion: false);
@@ -37,19 +37,29 @@ public sealed partial class EmulatorServer
         {
         }
 
-        // A request stops counting as in flight once its answer starts (or its connection is dropped): from then on
-        // the client may already have it and send the next one, so counting until the handler returns would make
-        // a client that keeps to its limit look one over it.
+        // A request stops counting as in flight once its answer starts, its connection is dropped, or the client goes
+        // away (e.g. timed out while this handler still hangs): from then on the client may send the next one, so
+        // counting until the handler returns would make a client that keeps to its limit look one over it.
         var left = 0;
         void Leave()
         {
             if (Interlocked.Exchange(ref left, 1) == 0) Interlocked.Decrement(ref _inFlight);
         }
         ctx.Response.OnStarting(() => { Leave(); return Task.CompletedTask; });
+        using var onAbort = ctx.RequestAborted.Register(Leave);
 
         try
         {
             var faults = Volatile.Read(ref _faults);
+            var method = ctx.Request.Method;
+            var route = path.Length > 1 && path[^1] == '/' ? path.TrimEnd('/') : path;
+            var isCreate = HttpMethods.IsPost(method) && route == "/links";
+            if (isCreate)
+            {
+                Interlocked.Increment(ref _createRequests);
+                if (IdempotencyKey(ctx.Request) is { } key) _idempotency.NoteArrival(key);
+            }
+
             var latency = faults.Options.LatencyMs;
             if (latency > 0)
             {
@@ -63,24 +73,24 @@ public sealed partial class EmulatorServer
                 }
             }
 
-            var method = ctx.Request.Method;
-            var route = path.Length > 1 && path[^1] == '/' ? path.TrimEnd('/') : path;
-            var isCreate = HttpMethods.IsPost(method) && route == "/links";
-            var fault = faults.Draw(method, route, isCreate);
-            if (fault != FaultKind.None) Interlocked.Increment(ref _faultCounts[(int)fault]);
+            var isList = HttpMethods.IsGet(method) && route is "/links" or "/search";
+            var fault = faults.Draw(method, route, isCreate, isList);
+            // broken answers and data:null lists are counted when they are actually sent
+            if (fault is not (FaultKind.None or FaultKind.BrokenCreateAnswer or FaultKind.ListDataNull)) CountFault(fault);
+            var trickle = faults.Options.TrickleBodyMs > 0 && faults.AppliesTo(method, route) ? faults.Options.TrickleBodyMs : 0;
             switch (fault)
             {
                 case FaultKind.RateLimitWithRetryAfter:
-                    await WriteAsync(ctx, RateLimited(faults.Options.RetryAfterSeconds)).ConfigureAwait(false);
+                    await WriteAsync(ctx, RateLimited(faults.Options.RetryAfterSeconds), trickle).ConfigureAwait(false);
                     return;
                 case FaultKind.RateLimit:
-                    await WriteAsync(ctx, RateLimited(null)).ConfigureAwait(false);
+                    await WriteAsync(ctx, RateLimited(null), trickle).ConfigureAwait(false);
                     return;
                 case FaultKind.ServerError:
-                    await WriteAsync(ctx, Reply.Fail(500, "internal_error", "an internal error occurred, please try again later (emulated fault)")).ConfigureAwait(false);
+                    await WriteAsync(ctx, Reply.Fail(500, "internal_error", "an internal error occurred, please try again later (emulated fault)"), trickle).ConfigureAwait(false);
                     return;
                 case FaultKind.ServiceUnavailable:
-                    await WriteAsync(ctx, Reply.Fail(503, "service_unavailable", "service is temporarily unavailable, please try again later (emulated fault)")).ConfigureAwait(false);
+                    await WriteAsync(ctx, Reply.Fail(503, "service_unavailable", "service is temporarily unavailable, please try again later (emulated fault)"), trickle).ConfigureAwait(false);
                     return;
                 case FaultKind.DropBeforeStore:
                     Leave();
@@ -88,27 +98,27 @@ public sealed partial class EmulatorServer
                     return;
             }
 
+            if (isCreate)
+            {
+                await CreateLinkAsync(ctx, fault, faults, trickle, Leave).ConfigureAwait(false);
+                return;
+            }
+
             Reply reply;
             try
             {
-                reply = await DispatchAsync(ctx, method, route).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
-            {
-                return;
+                reply = Dispatch(ctx, method, route, fault == FaultKind.ListDataNull, faults.Options.ListIgnoresOffset);
             }
             catch (BadHttpRequestException e)
             {
                 reply = Reply.BadRequest(e.Message);
             }
-
-            if (fault == FaultKind.DropAfterStore)
-            {
-                Leave();
-                ctx.Abort(); // processed (the link is stored), but the client never hears back
-                return;
-            }
-            await WriteAsync(ctx, reply).ConfigureAwait(false);
+            if (fault == FaultKind.ListDataNull && reply.Status == 200) CountFault(fault);
+            await WriteAsync(ctx, reply, trickle).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested || _stopping.IsCancellationRequested)
+        {
+            // the client went away, or the server is stopping
         }
         finally
         {
@@ -116,10 +126,13 @@ public sealed partial class EmulatorServer
         }
     }
 
+    private void CountFault(FaultKind fault) => Interlocked.Increment(ref _faultCounts[(int)fault]);
+
     private static Reply RateLimited(int? retryAfter) =>
         new(429, WireJson.Error("too_many_requests", "too many requests, please slow down (emulated fault)"), EchoVersion: false, RetryAfter: retryAfter);
 
-    private static Task WriteAsync(HttpContext ctx, Reply reply)
+    /// <summary>Writes the reply; with <paramref name="trickleMs"/> &gt; 0 one byte at a time, flushed, that many ms apart.</summary>
+    private async Task WriteAsync(HttpContext ctx, Reply reply, int trickleMs = 0)
     {
         var response = ctx.Response;
         response.StatusCode = reply.Status;
@@ -131,7 +144,18 @@ public sealed partial class EmulatorServer
         }
         if (reply.RetryAfter is { } seconds) response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         response.ContentLength = reply.Body.Length;
-        return response.Body.WriteAsync(reply.Body, 0, reply.Body.Length, ctx.RequestAborted);
+        if (trickleMs <= 0 || reply.Body.Length == 0)
+        {
+            await response.Body.WriteAsync(reply.Body, ctx.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _stopping.Token);
+        for (var i = 0; i < reply.Body.Length; i++)
+        {
+            if (i > 0) await Task.Delay(trickleMs, cts.Token).ConfigureAwait(false);
+            await response.Body.WriteAsync(reply.Body.AsMemory(i, 1), cts.Token).ConfigureAwait(false);
+            await response.Body.FlushAsync(cts.Token).ConfigureAwait(false);
+        }
     }
 
     private bool Authenticated(HttpRequest request)
@@ -153,7 +177,8 @@ public sealed partial class EmulatorServer
         return user.Length > 0 && string.Equals(user, _options.SecretKey, StringComparison.Ordinal);
     }
 
-    private async Task<Reply> DispatchAsync(HttpContext ctx, string method, string path)
+    /// <summary>Every API route but POST /links (see <see cref="CreateLinkAsync"/>).</summary>
+    private Reply Dispatch(HttpContext ctx, string method, string path, bool listDataNull, bool listIgnoresOffset)
     {
         var request = ctx.Request;
         if (!Authenticated(request)) return Reply.Fail(401, "authentication_failure", "authentication failed");
@@ -161,8 +186,7 @@ public sealed partial class EmulatorServer
         var now = DateTimeOffset.UtcNow;
         if (path == "/links")
         {
-            if (HttpMethods.IsGet(method)) return ListLinks(request.Query, now);
-            if (HttpMethods.IsPost(method)) return await CreateLinkAsync(ctx, now).ConfigureAwait(false);
+            if (HttpMethods.IsGet(method)) return ListLinks(request.Query, now, listDataNull, listIgnoresOffset);
             return NoRoute();
         }
         if (path.StartsWith("/links/", StringComparison.Ordinal))
@@ -186,7 +210,7 @@ public sealed partial class EmulatorServer
             if (rest[(slash + 1)..] == "charges" && HttpMethods.IsGet(method)) return ListCharges(rest[..slash], request.Query, now);
             return NoRoute();
         }
-        if (path == "/search" && HttpMethods.IsGet(method)) return Search(request.Query, now);
+        if (path == "/search" && HttpMethods.IsGet(method)) return Search(request.Query, now, listDataNull);
         if (path == "/account" && HttpMethods.IsGet(method)) return Account();
         return NoRoute();
     }
@@ -218,13 +242,210 @@ public sealed partial class EmulatorServer
     /// <summary>A create parameter: its text, and the JSON kind it came as (String for form fields).</summary>
     private readonly record struct Field(string Text, JsonValueKind Kind);
 
-    private async Task<Reply> CreateLinkAsync(HttpContext ctx, DateTimeOffset now)
+    private static string? IdempotencyKey(HttpRequest request)
     {
-        var (fields, error) = await ReadFieldsAsync(ctx.Request, ctx.RequestAborted).ConfigureAwait(false);
-        if (error is { } e) return e;
+        var key = request.Headers["Idempotency-Key"].ToString();
+        return key.Length == 0 ? null : key;
+    }
 
+    /// <summary>
+    /// POST /links after the faults drawn before processing (429, 500, 503, drop-before) were ruled out. Processing means
+    /// validating and storing, and recording the answer under the Idempotency-Key; the faults that act after processing
+    /// (drop-after, the late stores, broken answers) shape what the client sees.
+    /// </summary>
+    private async Task CreateLinkAsync(HttpContext ctx, FaultKind fault, FaultState faults, int trickle, Action leave)
+    {
+        var request = ctx.Request;
+        Reply? answer = null;         // an answer that needs no processing: 401, unreadable body, a replay, a misused key
+        Func<Reply>? process = null;  // validate and store (and record the key): now, or later for the late-store faults
+        Action abandon = static () => { };
+        if (!Authenticated(request))
+        {
+            answer = Reply.Fail(401, "authentication_failure", "authentication failed");
+        }
+        else
+        {
+            byte[]? body = null;
+            try
+            {
+                body = await ReadBodyAsync(request, ctx.RequestAborted).ConfigureAwait(false);
+            }
+            catch (BadHttpRequestException e)
+            {
+                answer = Reply.BadRequest(e.Message);
+            }
+            if (body is not null)
+            {
+                var (fields, parseError) = ParseFields(body, request.ContentType);
+                var key = IdempotencyKey(request);
+                Reply Process() => parseError ?? CreateLink(fields!, DateTimeOffset.UtcNow, key);
+
+                if (key is null || _ignoreIdempotencyKey)
+                {
+                    process = Process;
+                }
+                else
+                {
+                    var fingerprint = fields is null ? Fingerprint(body, request.ContentType) : Fingerprint(fields);
+                    var (outcome, entry) = _idempotency.Begin(key, fingerprint, DateTimeOffset.UtcNow, _options.IdempotencyKeyLifetime);
+                    switch (outcome)
+                    {
+                        case IdempotencyTable.Outcome.Fresh:
+                            process = () =>
+                            {
+                                var r = Process();
+                                _idempotency.Complete(entry, r.Status, r.Body, DateTimeOffset.UtcNow);
+                                return r;
+                            };
+                            abandon = () => _idempotency.Abandon(entry);
+                            break;
+                        case IdempotencyTable.Outcome.Replay:
+                            _idempotency.NoteReplay();
+                            answer = Replayed(await entry.Answer.Task.ConfigureAwait(false));
+                            break;
+                        case IdempotencyTable.Outcome.Mismatch:
+                            answer = Reply.BadRequest("Idempotency-Key reused with different parameters");
+                            break;
+                        case IdempotencyTable.Outcome.Pending when fault is not (FaultKind.LateStoreAfter502 or FaultKind.LateStoreAfterTimeout):
+                            answer = await WaitForKeyAsync(entry, ctx.RequestAborted).ConfigureAwait(false);
+                            break;
+                        // Pending, under a late-store fault: the 502 or the hang come at once; nothing new is processed.
+                    }
+                }
+            }
+        }
+
+        switch (fault)
+        {
+            case FaultKind.DropAfterStore:
+                process?.Invoke();
+                leave();
+                ctx.Abort(); // processed (the link is stored), but the client never hears back
+                return;
+            case FaultKind.LateStoreAfter502:
+                if (process is not null) ScheduleLateStore(process, abandon, faults.Options.LateStoreDelayMs);
+                await WriteAsync(ctx, Reply.Fail(502, "bad_gateway", "bad gateway (emulated fault)"), trickle).ConfigureAwait(false);
+                return;
+            case FaultKind.LateStoreAfterTimeout:
+                await HangThenStoreAsync(process, abandon, faults.Options.HangMs).ConfigureAwait(false);
+                leave();
+                ctx.Abort();
+                return;
+        }
+
+        var reply = answer ?? process?.Invoke()
+            ?? Reply.Fail(409, "conflict", "a request with this Idempotency-Key is still being processed");
+        if (fault == FaultKind.BrokenCreateAnswer && reply.Status == 200)
+        {
+            CountFault(fault);
+            reply = BrokenAnswer(faults.NextBrokenShape());
+        }
+        await WriteAsync(ctx, reply, trickle).ConfigureAwait(false);
+    }
+
+    private static Reply Replayed(IdempotencyTable.StoredAnswer? stored) =>
+        stored is null
+            ? Reply.Fail(503, "service_unavailable", "the first request with this Idempotency-Key was abandoned (emulator reset or stopping)")
+            : new Reply(stored.Status, stored.Body, EchoVersion: stored.Status is >= 200 and < 300);
+
+    /// <summary>Waits (bounded) for the first request with the key to finish, then replays its answer; 409 on timeout.</summary>
+    private async Task<Reply> WaitForKeyAsync(IdempotencyTable.Entry entry, CancellationToken ct)
+    {
+        IdempotencyTable.StoredAnswer? stored;
+        try
+        {
+            stored = await entry.Answer.Task.WaitAsync(_options.IdempotencyWaitTimeout, ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return Reply.Fail(409, "conflict", "a request with this Idempotency-Key is still being processed, retry later");
+        }
+        if (stored is not null) _idempotency.NoteReplay();
+        return Replayed(stored);
+    }
+
+    private static Reply BrokenAnswer(BrokenAnswerShape shape) => shape switch
+    {
+        BrokenAnswerShape.EmptyObject => Reply.Ok("{}"u8.ToArray()),
+        BrokenAnswerShape.ObjectOnly => Reply.Ok("""{"object":"link"}"""u8.ToArray()),
+        _ => Reply.Ok(WireJson.Error("internal_error", "an internal error occurred (emulated fault: error object with status 200)")),
+    };
+
+    /// <summary>Runs <paramref name="process"/> (the store) <paramref name="delayMs"/> later, in the background.</summary>
+    private void ScheduleLateStore(Func<Reply> process, Action abandon, int delayMs)
+    {
+        var token = Volatile.Read(ref _lateCts).Token;
+        Interlocked.Increment(ref _pendingLateStores);
+        var task = LateStoreAsync(process, abandon, delayMs, token);
+        _lateStores.TryAdd(task, 0);
+        _ = task.ContinueWith(static (t, s) => ((System.Collections.Concurrent.ConcurrentDictionary<Task, byte>)s!).TryRemove(t, out _),
+            _lateStores, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async Task LateStoreAsync(Func<Reply> process, Action abandon, int delayMs, CancellationToken token)
+    {
+        try
+        {
+            await Task.Delay(delayMs, token).ConfigureAwait(false);
+            if (token.IsCancellationRequested) abandon();
+            else process();
+        }
+        catch (Exception)
+        {
+            abandon(); // reset or disposed meanwhile: the store is dropped; a late store never throws
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pendingLateStores);
+        }
+    }
+
+    /// <summary>LateStoreAfterTimeout: send nothing for <paramref name="hangMs"/>, then store (unless reset or disposed meanwhile).</summary>
+    private async Task HangThenStoreAsync(Func<Reply>? process, Action abandon, int hangMs)
+    {
+        var token = Volatile.Read(ref _lateCts).Token;
+        if (process is not null) Interlocked.Increment(ref _pendingLateStores);
+        try
+        {
+            // Not the request's token: the store happens whether or not the client is still there.
+            await Task.Delay(hangMs, token).ConfigureAwait(false);
+            process?.Invoke();
+        }
+        catch (OperationCanceledException)
+        {
+            abandon();
+        }
+        finally
+        {
+            if (process is not null) Interlocked.Decrement(ref _pendingLateStores);
+        }
+    }
+
+    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, ct).ConfigureAwait(false);
+        return buffer.ToArray();
+    }
+
+    /// <summary>The parameters as the key's fingerprint: same fields and values, whatever the encoding (form or JSON) or order.</summary>
+    private static string Fingerprint(Dictionary<string, Field> fields)
+    {
+        var sb = new StringBuilder();
+        foreach (var name in fields.Keys.Order(StringComparer.Ordinal))
+            sb.Append(name).Append('\0').Append(fields[name].Text).Append('\0');
+        return sb.ToString();
+    }
+
+    /// <summary>An unparseable body's fingerprint: its bytes (hashed) and content type.</summary>
+    private static string Fingerprint(byte[] body, string? contentType) =>
+        "raw\0" + contentType + "\0" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(body));
+
+    /// <summary>Validates the create parameters and stores the link; the reply is the link JSON, or the first validation error.</summary>
+    private Reply CreateLink(Dictionary<string, Field> fields, DateTimeOffset now, string? idempotencyKey)
+    {
         // amount
-        if (!fields!.TryGetValue("amount", out var amountField) || amountField.Text.Length == 0)
+        if (!fields.TryGetValue("amount", out var amountField) || amountField.Text.Length == 0)
             return Reply.BadRequest("amount is required");
         if (amountField.Kind is not (JsonValueKind.String or JsonValueKind.Number)
             || !decimal.TryParse(amountField.Text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent,
@@ -261,21 +482,24 @@ public sealed partial class EmulatorServer
             }
         }
 
-        var link = _store.Add(amount, currency.ToUpperInvariant(), titleField.Text, descriptionField.Text, multiple, now);
+        var link = _store.Add(amount, currency.ToUpperInvariant(), titleField.Text, descriptionField.Text, multiple, now, idempotencyKey);
         return Reply.Ok(WireJson.Build((link, now), static (w, s) => WireJson.Link(w, s.link, s.now)));
     }
 
+    /// <summary>The request parameters (see <see cref="ParseFields"/>) of the request's body.</summary>
+    private static async Task<(Dictionary<string, Field>? Fields, Reply? Error)> ReadFieldsAsync(HttpRequest request, CancellationToken ct) =>
+        ParseFields(await ReadBodyAsync(request, ct).ConfigureAwait(false), request.ContentType);
+
     /// <summary>The request parameters from a JSON object body, or else from an x-www-form-urlencoded (UTF-8) body.</summary>
-    private static async Task<(Dictionary<string, Field>? Fields, Reply? Error)> ReadFieldsAsync(HttpRequest request, CancellationToken ct)
+    private static (Dictionary<string, Field>? Fields, Reply? Error) ParseFields(byte[] body, string? contentType)
     {
         var fields = new Dictionary<string, Field>(StringComparer.Ordinal);
-        var contentType = request.ContentType ?? "";
-        if (contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
+        if ((contentType ?? "").Contains("json", StringComparison.OrdinalIgnoreCase))
         {
             JsonDocument doc;
             try
             {
-                doc = await JsonDocument.ParseAsync(request.Body, default, ct).ConfigureAwait(false);
+                doc = JsonDocument.Parse(body);
             }
             catch (JsonException)
             {
@@ -304,8 +528,8 @@ public sealed partial class EmulatorServer
         Dictionary<string, StringValues> form;
         try
         {
-            using var reader = new FormReader(request.Body, Encoding.UTF8);
-            form = await reader.ReadFormAsync(ct).ConfigureAwait(false);
+            using var reader = new FormReader(new MemoryStream(body, writable: false), Encoding.UTF8);
+            form = reader.ReadForm();
         }
         catch (InvalidDataException e)
         {
@@ -360,17 +584,18 @@ public sealed partial class EmulatorServer
         return true;
     }
 
-    private Reply ListLinks(IQueryCollection q, DateTimeOffset now)
+    /// <param name="dataNull">The ListDataNull fault: <c>"data": null</c>.</param>
+    /// <param name="ignoreOffset">The ListIgnoresOffset switch: the first page whatever the offset (the offset asked is still echoed).</param>
+    private Reply ListLinks(IQueryCollection q, DateTimeOffset now, bool dataNull, bool ignoreOffset)
     {
         if (ParseListQuery(q, now, out var lq) is { } error) return error;
-        var (page, total) = _store.List(lq.From, lq.To, (int)Math.Min(lq.Offset, int.MaxValue), lq.Limit, lq.Reverse);
-        return Reply.Ok(WireJson.Build((page, total, lq, now), static (w, s) =>
+        var offset = ignoreOffset ? 0 : (int)Math.Min(lq.Offset, int.MaxValue);
+        var (page, total) = _store.List(lq.From, lq.To, offset, lq.Limit, lq.Reverse);
+        return Reply.Ok(WireJson.Build((page, total, lq, now, dataNull), static (w, s) =>
         {
             w.WriteStartObject();
             w.WriteString("object", "list");
-            w.WriteStartArray("data");
-            foreach (var link in s.page) WireJson.Link(w, link, s.now);
-            w.WriteEndArray();
+            WireJson.Links(w, "data", s.dataNull ? null : s.page, s.now);
             w.WriteNumber("limit", s.lq.Limit);
             w.WriteNumber("offset", s.lq.Offset);
             w.WriteNumber("total", s.total);
@@ -393,7 +618,8 @@ public sealed partial class EmulatorServer
 
     // ---------------------------------------------------------------- GET /search
 
-    private Reply Search(IQueryCollection q, DateTimeOffset now)
+    /// <param name="dataNull">The ListDataNull fault: <c>"data": null</c>.</param>
+    private Reply Search(IQueryCollection q, DateTimeOffset now, bool dataNull)
     {
         var scope = q["scope"].ToString();
         if (scope != "link") return Reply.BadRequest(scope.Length == 0 ? "scope is required" : $"scope {scope} is not supported");
@@ -461,7 +687,7 @@ public sealed partial class EmulatorServer
 
         var (data, total) = _store.Search(match, page, perPage, order == "reverse_chronological");
         var totalPages = total == 0 ? 0 : (int)((total + (long)perPage - 1) / perPage);
-        return Reply.Ok(WireJson.Build((data, total, totalPages, page, perPage, order, query, filters, now), static (w, s) =>
+        return Reply.Ok(WireJson.Build((data, total, totalPages, page, perPage, order, query, filters, now, dataNull), static (w, s) =>
         {
             w.WriteStartObject();
             w.WriteString("object", "search");
@@ -477,9 +703,7 @@ public sealed partial class EmulatorServer
             w.WriteNumber("total", s.total);
             w.WriteNumber("total_pages", s.totalPages);
             w.WriteNull("export");
-            w.WriteStartArray("data");
-            foreach (var link in s.data) WireJson.Link(w, link, s.now);
-            w.WriteEndArray();
+            WireJson.Links(w, "data", s.dataNull ? null : s.data, s.now);
             w.WriteEndObject();
         }));
     }
@@ -518,6 +742,22 @@ public sealed partial class EmulatorServer
                     Faults = faults!;
                     return Reply.Ok(FaultsJson(faults!));
                 }
+            }
+            if (route == "/_emulator/idempotency")
+            {
+                if (HttpMethods.IsPut(method) || HttpMethods.IsPost(method))
+                {
+                    var (fields, error) = await ReadFieldsAsync(ctx.Request, ctx.RequestAborted).ConfigureAwait(false);
+                    if (error is { } e) return e;
+                    var text = fields!.TryGetValue("ignore_idempotency_key", out var f) ? f.Text : ctx.Request.Query["ignore_idempotency_key"].ToString();
+                    if (!TryBool(text, out var ignore)) return Reply.BadRequest("ignore_idempotency_key must be true or false");
+                    IgnoreIdempotencyKey = ignore;
+                }
+                else if (!HttpMethods.IsGet(method))
+                {
+                    return Reply.NotFound("unknown emulator endpoint; see tests/Omise.Emulator/README.md");
+                }
+                return Reply.Ok(WireJson.Build(this, static (w, s) => s.IdempotencyJson(w)));
             }
             const string linksPrefix = "/_emulator/links/";
             if (route.StartsWith(linksPrefix, StringComparison.Ordinal) && route.EndsWith("/pay", StringComparison.Ordinal) && HttpMethods.IsPost(method))
@@ -570,11 +810,25 @@ public sealed partial class EmulatorServer
         w.WriteNumber("request_count", s.RequestCount);
         w.WriteNumber("max_concurrent_requests", s.MaxConcurrentRequests);
         w.WriteNumber("in_flight", Volatile.Read(ref s._inFlight));
+        w.WriteNumber("create_requests", s.CreateLinkRequests);
+        w.WriteNumber("pending_late_stores", s.PendingLateStores);
         w.WriteStartObject("faults");
         foreach (var (name, count) in s.FaultsInjected) w.WriteNumber(name, count);
         w.WriteEndObject();
+        w.WritePropertyName("idempotency");
+        s.IdempotencyJson(w);
         w.WriteEndObject();
     });
+
+    private void IdempotencyJson(Utf8JsonWriter w)
+    {
+        w.WriteStartObject();
+        w.WriteBoolean("ignore_idempotency_key", IgnoreIdempotencyKey);
+        w.WriteNumber("keyed_requests", IdempotencyKeyedRequests);
+        w.WriteNumber("distinct_keys", IdempotencyDistinctKeys);
+        w.WriteNumber("replays", IdempotencyReplays);
+        w.WriteEndObject();
+    }
 
     private static byte[] FaultsJson(FaultOptions f) => WireJson.Build(f, static (w, f) =>
     {
@@ -588,10 +842,38 @@ public sealed partial class EmulatorServer
         w.WriteNumber("service_unavailable_503", f.ServiceUnavailable503);
         w.WriteNumber("drop_before_store", f.DropBeforeStore);
         w.WriteNumber("drop_after_store", f.DropAfterStore);
+        w.WriteNumber("late_store_after_502", f.LateStoreAfter502);
+        w.WriteNumber("late_store_after_timeout", f.LateStoreAfterTimeout);
+        w.WriteNumber("late_store_delay_ms", f.LateStoreDelayMs);
+        w.WriteNumber("hang_ms", f.HangMs);
+        w.WriteNumber("broken_create_answer", f.BrokenCreateAnswer);
+        w.WriteString("broken_answer_shape", ShapeName(f.BrokenAnswerShape));
+        w.WriteNumber("list_data_null", f.ListDataNull);
+        w.WriteBoolean("list_ignores_offset", f.ListIgnoresOffset);
+        w.WriteNumber("trickle_body_ms", f.TrickleBodyMs);
         if (f.OnlyPaths is null) w.WriteNull("only_paths");
         else w.WriteString("only_paths", f.OnlyPaths);
         w.WriteEndObject();
     });
+
+    /// <summary>The wire name of a broken-answer shape: rotate, empty, object, error.</summary>
+    internal static string ShapeName(BrokenAnswerShape shape) => shape switch
+    {
+        BrokenAnswerShape.EmptyObject => "empty",
+        BrokenAnswerShape.ObjectOnly => "object",
+        BrokenAnswerShape.ErrorObject => "error",
+        _ => "rotate",
+    };
+
+    /// <summary>rotate, empty, object or error (or the enum member's name), any case; null otherwise.</summary>
+    internal static BrokenAnswerShape? ParseShape(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "rotate" => BrokenAnswerShape.Rotate,
+        "empty" or "emptyobject" or "{}" => BrokenAnswerShape.EmptyObject,
+        "object" or "objectonly" => BrokenAnswerShape.ObjectOnly,
+        "error" or "errorobject" => BrokenAnswerShape.ErrorObject,
+        _ => null,
+    };
 
     /// <summary>
     /// FaultOptions from a JSON object. Names match case-insensitively with '_' and '-' ignored, so both
@@ -629,6 +911,18 @@ public sealed partial class EmulatorServer
                         case "serviceunavailable503": f.ServiceUnavailable503 = v.GetDouble(); break;
                         case "dropbeforestore": f.DropBeforeStore = v.GetDouble(); break;
                         case "dropafterstore": f.DropAfterStore = v.GetDouble(); break;
+                        case "latestoreafter502": f.LateStoreAfter502 = v.GetDouble(); break;
+                        case "latestoreaftertimeout": f.LateStoreAfterTimeout = v.GetDouble(); break;
+                        case "latestoredelayms": f.LateStoreDelayMs = v.GetInt32(); break;
+                        case "hangms": f.HangMs = v.GetInt32(); break;
+                        case "brokencreateanswer": f.BrokenCreateAnswer = v.GetDouble(); break;
+                        case "brokenanswershape":
+                            if (ParseShape(v.GetString() ?? "") is not { } shape) return (null, "broken_answer_shape must be rotate, empty, object or error");
+                            f.BrokenAnswerShape = shape;
+                            break;
+                        case "listdatanull": f.ListDataNull = v.GetDouble(); break;
+                        case "listignoresoffset": f.ListIgnoresOffset = v.GetBoolean(); break;
+                        case "tricklebodyms": f.TrickleBodyMs = v.GetInt32(); break;
                         case "onlypaths": f.OnlyPaths = v.ValueKind == JsonValueKind.Null ? null : v.GetString(); break;
                         default: return (null, $"unknown fault option {p.Name}");
                     }

@@ -15,13 +15,21 @@ public sealed partial class EmulatorServer : IAsyncDisposable
     /// <summary>The fake test public key. Refused by the API routes, as on api.omise.co.</summary>
     public const string DefaultPublicKey = "pkey_test_5emulat0rk3yf0rt3sts";
 
-    private static readonly string[] FaultNames = ["", "429-retry-after", "429", "500", "503", "drop-before", "drop-after"];
+    private static readonly string[] FaultNames =
+        ["", "429-retry-after", "429", "500", "503", "drop-before", "drop-after", "late-store-502", "late-store-timeout", "broken-answer", "list-data-null"];
 
     private readonly EmulatorOptions _options;
     private readonly LinkStore _store;
     private readonly string _accountId;
     private readonly DateTimeOffset _accountCreatedAt;
     private readonly int[] _faultCounts = new int[FaultNames.Length];
+    private readonly IdempotencyTable _idempotency = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _lateStores = new();
+    private CancellationTokenSource _lateCts = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private int _pendingLateStores;
+    private long _createRequests;
+    private volatile bool _ignoreIdempotencyKey;
     private WebApplication? _app;
     private FaultState _faults;
     private long _requestCount;
@@ -31,9 +39,12 @@ public sealed partial class EmulatorServer : IAsyncDisposable
 
     private EmulatorServer(EmulatorOptions options)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.IdempotencyKeyLifetime, TimeSpan.Zero, nameof(options.IdempotencyKeyLifetime));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.IdempotencyWaitTimeout, TimeSpan.Zero, nameof(options.IdempotencyWaitTimeout));
         _options = options;
         ValidateFaults(options.Faults);
         _faults = new FaultState(options.Faults);
+        _ignoreIdempotencyKey = options.IgnoreIdempotencyKey;
         _store = new LinkStore(options.LiveMode);
         _accountId = (options.LiveMode ? "acct_" : "acct_test_") + "5emulat0racc0unt00";
         _accountCreatedAt = Clock.TruncateToSeconds(DateTimeOffset.UtcNow.AddDays(-30));
@@ -124,7 +135,10 @@ public sealed partial class EmulatorServer : IAsyncDisposable
     /// <summary>API requests received (not /_emulator/*) since start or <see cref="ResetStats"/>.</summary>
     public long RequestCount => Interlocked.Read(ref _requestCount);
 
-    /// <summary>Faults injected by kind: "429-retry-after", "429", "500", "503", "drop-before", "drop-after" (every key present).</summary>
+    /// <summary>
+    /// Faults injected by kind (every key present): "429-retry-after", "429", "500", "503", "drop-before", "drop-after",
+    /// "late-store-502", "late-store-timeout", "broken-answer", "list-data-null".
+    /// </summary>
     public IReadOnlyDictionary<string, int> FaultsInjected
     {
         get
@@ -135,17 +149,62 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Resets <see cref="MaxConcurrentRequests"/>, <see cref="RequestCount"/> and <see cref="FaultsInjected"/>.</summary>
+    /// <summary>
+    /// Play a server that ignores the Idempotency-Key header (every POST /links is processed anew) when true; honour it
+    /// when false. Takes effect on the next request; records stored while honouring stay and are used again once honoured.
+    /// </summary>
+    public bool IgnoreIdempotencyKey
+    {
+        get => _ignoreIdempotencyKey;
+        set => _ignoreIdempotencyKey = value;
+    }
+
+    /// <summary>POST /links requests received (whatever happened to them) since start or <see cref="ResetStats"/>.</summary>
+    public long CreateLinkRequests => Interlocked.Read(ref _createRequests);
+
+    /// <summary>POST /links requests that carried a non-empty Idempotency-Key header, counted on arrival (faulted ones too).</summary>
+    public long IdempotencyKeyedRequests => _idempotency.KeyedRequests;
+
+    /// <summary>Distinct Idempotency-Key values among <see cref="IdempotencyKeyedRequests"/>.</summary>
+    public int IdempotencyDistinctKeys => _idempotency.DistinctKeys;
+
+    /// <summary>Answers served from a stored Idempotency-Key record (nothing new performed), waits for a pending record included.</summary>
+    public long IdempotencyReplays => _idempotency.Replays;
+
+    /// <summary>The Idempotency-Key of the POST /links that created the link; null for no key, seed data or an unknown id.</summary>
+    public string? IdempotencyKeyOf(string linkId)
+    {
+        ArgumentNullException.ThrowIfNull(linkId);
+        return _store.Get(linkId)?.IdempotencyKey;
+    }
+
+    /// <summary>
+    /// Links that a late-store fault (LateStoreAfter502, LateStoreAfterTimeout) will still store: a test can wait for 0
+    /// before it counts links.
+    /// </summary>
+    public int PendingLateStores => Volatile.Read(ref _pendingLateStores);
+
+    /// <summary>
+    /// Resets <see cref="MaxConcurrentRequests"/>, <see cref="RequestCount"/>, <see cref="FaultsInjected"/>,
+    /// <see cref="CreateLinkRequests"/> and the idempotency counters (the stored Idempotency-Key records stay).
+    /// </summary>
     public void ResetStats()
     {
         Interlocked.Exchange(ref _requestCount, 0);
+        Interlocked.Exchange(ref _createRequests, 0);
+        _idempotency.ResetCounters();
         Interlocked.Exchange(ref _maxConcurrent, 0);
         for (var i = 0; i < _faultCounts.Length; i++) Interlocked.Exchange(ref _faultCounts[i], 0);
     }
 
-    /// <summary>Clears all links and the stats, and restarts the fault draw sequence (the fault options stay).</summary>
+    /// <summary>
+    /// Clears all links, the Idempotency-Key records and the stats, drops pending late stores, and restarts the fault draw
+    /// sequence (the fault options stay).
+    /// </summary>
     public void Reset()
     {
+        Interlocked.Exchange(ref _lateCts, new CancellationTokenSource()).Cancel();
+        _idempotency.Clear();
         _store.Clear();
         ResetStats();
         Volatile.Write(ref _faults, new FaultState(Volatile.Read(ref _faults).Options));
@@ -176,10 +235,17 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         return _store.Pay(linkId, amount, DateTimeOffset.UtcNow);
     }
 
-    /// <summary>Stops Kestrel (in-flight requests get up to 5 s) and releases the port.</summary>
+    /// <summary>
+    /// Stops Kestrel (in-flight requests get up to 5 s) and releases the port. Late stores still pending are dropped
+    /// (never stored), hanging requests end at once, and requests waiting on their Idempotency-Key are released.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _stopping.Cancel();
+        Volatile.Read(ref _lateCts).Cancel();
+        _idempotency.Clear();
+        await Task.WhenAll(_lateStores.Keys).ConfigureAwait(false); // they only await a cancelled delay: quick, and never throw
         if (_app is { } app)
         {
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
@@ -205,11 +271,17 @@ public sealed partial class EmulatorServer : IAsyncDisposable
     {
         if (f.LatencyMs < 0) return "latency_ms must be >= 0";
         if (f.RetryAfterSeconds < 0) return "retry_after_seconds must be >= 0";
+        if (f.LateStoreDelayMs < 0) return "late_store_delay_ms must be >= 0";
+        if (f.HangMs < 0) return "hang_ms must be >= 0";
+        if (f.TrickleBodyMs < 0) return "trickle_body_ms must be >= 0";
+        if (!Enum.IsDefined(f.BrokenAnswerShape)) return "broken_answer_shape must be rotate, empty, object or error";
         (string Name, double P)[] ps =
         [
             ("rate_limit_with_retry_after", f.RateLimitWithRetryAfter), ("rate_limit_without_retry_after", f.RateLimitWithoutRetryAfter),
             ("server_error_500", f.ServerError500), ("service_unavailable_503", f.ServiceUnavailable503),
             ("drop_before_store", f.DropBeforeStore), ("drop_after_store", f.DropAfterStore),
+            ("late_store_after_502", f.LateStoreAfter502), ("late_store_after_timeout", f.LateStoreAfterTimeout),
+            ("broken_create_answer", f.BrokenCreateAnswer), ("list_data_null", f.ListDataNull),
         ];
         foreach (var (name, p) in ps)
             if (double.IsNaN(p) || p < 0 || p > 1) return name + " must be a probability between 0 and 1";

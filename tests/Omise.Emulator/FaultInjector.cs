@@ -9,6 +9,10 @@ internal enum FaultKind
     ServiceUnavailable,
     DropBeforeStore,
     DropAfterStore,
+    LateStoreAfter502,
+    LateStoreAfterTimeout,
+    BrokenCreateAnswer,
+    ListDataNull,
 }
 
 /// <summary>
@@ -18,6 +22,7 @@ internal enum FaultKind
 internal sealed class FaultState
 {
     private long _draws;
+    private long _brokenAnswers;
     private RuleCache? _rules;
 
     public FaultState(FaultOptions options) => Options = options;
@@ -25,14 +30,15 @@ internal sealed class FaultState
     public FaultOptions Options { get; }
 
     /// <summary>The fault for this request (at most one), drawn from hash(Seed, n) for the n-th eligible request.</summary>
-    public FaultKind Draw(string method, string path, bool isCreateLink)
+    public FaultKind Draw(string method, string path, bool isCreateLink, bool isList)
     {
         var o = Options;
-        if (o.OnlyPaths is { } only && !Matches(only, method, path)) return FaultKind.None;
+        if (!AppliesTo(method, path)) return FaultKind.None;
 
         double a = Clamp(o.RateLimitWithRetryAfter), b = Clamp(o.RateLimitWithoutRetryAfter), c = Clamp(o.ServerError500),
-            d = Clamp(o.ServiceUnavailable503), e = Clamp(o.DropBeforeStore), f = Clamp(o.DropAfterStore);
-        if (a + b + c + d + e + f <= 0) return FaultKind.None;
+            d = Clamp(o.ServiceUnavailable503), e = Clamp(o.DropBeforeStore), f = Clamp(o.DropAfterStore),
+            g = Clamp(o.LateStoreAfter502), h = Clamp(o.LateStoreAfterTimeout), i = Clamp(o.BrokenCreateAnswer), j = Clamp(o.ListDataNull);
+        if (a + b + c + d + e + f + g + h + i + j <= 0) return FaultKind.None;
 
         var n = Interlocked.Increment(ref _draws);
         var u = Unit(o.Seed, n);
@@ -42,7 +48,23 @@ internal sealed class FaultState
         if ((u -= d) < 0) return FaultKind.ServiceUnavailable;
         if ((u -= e) < 0) return isCreateLink ? FaultKind.DropBeforeStore : FaultKind.None;
         if ((u -= f) < 0) return isCreateLink ? FaultKind.DropAfterStore : FaultKind.None;
+        if ((u -= g) < 0) return isCreateLink ? FaultKind.LateStoreAfter502 : FaultKind.None;
+        if ((u -= h) < 0) return isCreateLink ? FaultKind.LateStoreAfterTimeout : FaultKind.None;
+        if ((u -= i) < 0) return isCreateLink ? FaultKind.BrokenCreateAnswer : FaultKind.None;
+        if ((u -= j) < 0) return isList ? FaultKind.ListDataNull : FaultKind.None;
         return FaultKind.None;
+    }
+
+    /// <summary>Whether the route is in <see cref="FaultOptions.OnlyPaths"/> (always, when that is null).</summary>
+    public bool AppliesTo(string method, string path) => Options.OnlyPaths is not { } only || Matches(only, method, path);
+
+    /// <summary>The body shape of the next broken create answer: the pinned one, or 1st, 2nd, 3rd shape in turn.</summary>
+    public BrokenAnswerShape NextBrokenShape()
+    {
+        var pinned = Options.BrokenAnswerShape;
+        if (pinned != BrokenAnswerShape.Rotate) return pinned;
+        var n = Interlocked.Increment(ref _brokenAnswers);
+        return (BrokenAnswerShape)(1 + (int)((n - 1) % 3));
     }
 
     private static double Clamp(double p) => double.IsNaN(p) || p <= 0 ? 0 : p >= 1 ? 1 : p;

@@ -25,7 +25,7 @@ internal sealed class LinkStore
         get { lock (_gate) return _ordered.Count; }
     }
 
-    public StoredLink Add(long amount, string currencyUpper, string title, string description, bool multiple, DateTimeOffset createdAt)
+    public StoredLink Add(long amount, string currencyUpper, string title, string description, bool multiple, DateTimeOffset createdAt, string? idempotencyKey = null)
     {
         lock (_gate)
         {
@@ -44,6 +44,7 @@ internal sealed class LinkStore
                 Description = description,
                 Multiple = multiple,
                 CreatedAt = createdAt.ToUniversalTime(),
+                IdempotencyKey = idempotencyKey,
             };
             _byId.Add(id, link);
             // New links are almost always the newest: append; back-dated seed data is inserted in place.

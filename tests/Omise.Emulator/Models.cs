@@ -30,6 +30,12 @@ public sealed record StoredLink
     public bool Deleted { get; init; }
     public DateTimeOffset? DeletedAt { get; init; }
 
+    /// <summary>
+    /// The Idempotency-Key header of the POST /links that created the link (null: none, or seed data). Kept even when the
+    /// server ignores the header. Never part of the API JSON.
+    /// </summary>
+    public string? IdempotencyKey { get; init; }
+
     /// <summary>Charges in creation order.</summary>
     public IReadOnlyList<Charge> Charges { get; init; } = Array.Empty<Charge>();
 

@@ -72,6 +72,19 @@ internal static class WireJson
         w.WriteEndObject();
     }
 
+    /// <summary>A named array of links, or null.</summary>
+    public static void Links(Utf8JsonWriter w, string name, IReadOnlyList<StoredLink>? links, DateTimeOffset now)
+    {
+        if (links is null)
+        {
+            w.WriteNull(name);
+            return;
+        }
+        w.WriteStartArray(name);
+        foreach (var link in links) Link(w, link, now);
+        w.WriteEndArray();
+    }
+
     public static void Charge(Utf8JsonWriter w, Charge c)
     {
         w.WriteStartObject();
