@@ -9,7 +9,11 @@
     Description          = 'Create and manage Omise payment links (single-use or multiple-use) from PowerShell: CSV in, links out, exactly once.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
+    # Windows PowerShell checks DotNetFrameworkVersion only up to 4.5. OmiseLinks.Preflight.ps1 runs first (nested
+    # modules load before the root module) and stops the import with a clear message on a .NET Framework older than 4.7.2,
+    # where OmiseLinks.dll (netstandard2.0) cannot load. It does nothing in PowerShell 7.
     DotNetFrameworkVersion = '4.7.2'
+    NestedModules        = @('OmiseLinks.Preflight.ps1')
     FormatsToProcess     = @('OmiseLinks.Format.ps1xml')
     CmdletsToExport      = @(
         'Connect-Omise'

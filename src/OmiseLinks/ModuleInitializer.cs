@@ -10,19 +10,16 @@ using System.Runtime.InteropServices;
 namespace OmiseLinks
 {
     /// <summary>
-    /// Runs when the module is imported and removed. On Windows PowerShell 5.1 (.NET Framework) it lets the module's
-    /// own dependency assemblies load from the module folder, switches TLS 1.2 on and lifts the per-host connection
-    /// limit. On PowerShell 7 (.NET) it does nothing: the engine already loads a module's dependencies from its folder,
-    /// and HttpClient there ignores ServicePointManager.
+    /// Runs when the module is imported and removed. On Windows PowerShell 5.1 (.NET Framework) it answers failed binds
+    /// for the dependency assemblies the module ships (acting as the binding redirects powershell.exe lacks) and switches
+    /// TLS 1.2 on. On PowerShell 7 (.NET) it does nothing: the engine already loads a module's dependencies from its
+    /// folder, and HttpClient there ignores ServicePointManager.
+    /// The connection limit is not touched: on .NET Framework 4.7.1 and later the HTTP core's
+    /// HttpClientHandler.MaxConnectionsPerServer sets the limit of its own ServicePoint, so the process-wide
+    /// ServicePointManager.DefaultConnectionLimit (every other module's connections) stays as the user left it.
     /// </summary>
     public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
-        /// <summary>
-        /// At least this many connections per host on .NET Framework, whose default is 2: -ThrottleLimit goes up to 10
-        /// and the HTTP core asks for 16 (OmiseClientOptions.MaxConnectionsPerServer).
-        /// </summary>
-        internal const int MinimumConnectionLimit = 16;
-
         private static readonly object Gate = new object();
         private static DependencyResolver? _resolver;
         private static int _imports;
@@ -49,7 +46,6 @@ namespace OmiseLinks
             }
 
             ServicePointManager.SecurityProtocol = WithTls12(ServicePointManager.SecurityProtocol);
-            ServicePointManager.DefaultConnectionLimit = RaisedConnectionLimit(ServicePointManager.DefaultConnectionLimit);
         }
 
         public void OnRemove(PSModuleInfo psModuleInfo)
@@ -62,7 +58,7 @@ namespace OmiseLinks
                 _resolver = null;
                 _imports = 0;
             }
-            // TLS 1.2 and the connection limit stay as they are: other code in the process may rely on them by now.
+            // TLS 1.2 stays on: other code in the process may rely on them by now.
         }
 
         /// <summary>True for the .NET Framework (Windows PowerShell 5.1), false for .NET Core / .NET 5+ (PowerShell 7).</summary>
@@ -76,37 +72,53 @@ namespace OmiseLinks
         internal static SecurityProtocolType WithTls12(SecurityProtocolType current) =>
             current == 0 ? current : current | SecurityProtocolType.Tls12;
 
-        /// <summary>The connection limit to use: at least <see cref="MinimumConnectionLimit"/>, never lower than it was.</summary>
-        internal static int RaisedConnectionLimit(int current) => Math.Max(current, MinimumConnectionLimit);
-
         /// <summary>
-        /// The file to load for a failed assembly bind, or null to leave the request to others. Only requests from an
-        /// assembly that lives in the module folder, for an assembly file the module ships, are answered.
+        /// The file to load for a failed assembly bind, or null to leave the request to others. A request is answered,
+        /// whoever makes it, when it names an assembly the module ships (same simple name, same public key token, neutral
+        /// culture) at a version no newer than the shipped file's: that is what a binding redirect would do. A request for a
+        /// newer version than shipped is not answered: handing out an older assembly would only move the failure to a
+        /// MissingMethodException later, while "Could not load file or assembly" names the real culprit. Whoever asks
+        /// matters not: on Windows PowerShell a System.Memory bound from the GAC asks for the Unsafe or Buffers version it
+        /// was built against, and nothing else in powershell.exe answers that.
         /// </summary>
-        internal static string? ShouldResolve(string? requestedName, string? requestingAssemblyLocation, string moduleFolder,
-            IEnumerable<string> shippedFiles)
+        /// <param name="requestedName">The display name the runtime failed to bind.</param>
+        /// <param name="moduleFolder">The folder the shipped files are in.</param>
+        /// <param name="shipped">The names of the assemblies in the module folder (each file is named after its assembly).</param>
+        internal static string? ShouldResolve(string? requestedName, string moduleFolder, IEnumerable<AssemblyName> shipped)
         {
-            if (string.IsNullOrEmpty(requestedName) || string.IsNullOrEmpty(requestingAssemblyLocation)) return null;
-            if (!SameFolder(Path.GetDirectoryName(requestingAssemblyLocation), moduleFolder)) return null;
+            if (string.IsNullOrEmpty(requestedName)) return null;
 
-            string? simpleName;
-            try { simpleName = new AssemblyName(requestedName).Name; }
+            AssemblyName requested;
+            try { requested = new AssemblyName(requestedName); }
             catch (Exception ex) when (ex is ArgumentException || ex is FileLoadException) { return null; }
-            if (string.IsNullOrEmpty(simpleName)) return null;
+            if (string.IsNullOrEmpty(requested.Name)) return null;
+            if (!string.IsNullOrEmpty(requested.CultureName)) return null; // satellite resources: never shipped here
 
-            var fileName = simpleName + ".dll";
-            var shipped = shippedFiles.FirstOrDefault(f => string.Equals(f, fileName, StringComparison.OrdinalIgnoreCase));
-            return shipped == null ? null : Path.Combine(moduleFolder, shipped);
+            var match = shipped.FirstOrDefault(a => string.Equals(a.Name, requested.Name, StringComparison.OrdinalIgnoreCase));
+            if (match == null) return null;
+            if (!SameToken(requested.GetPublicKeyToken(), match.GetPublicKeyToken())) return null;
+            if (requested.Version != null && match.Version != null && requested.Version > match.Version) return null;
+            return Path.Combine(moduleFolder, match.Name + ".dll");
         }
 
-        private static bool SameFolder(string? a, string? b)
+        /// <summary>Equal tokens, or a request that names none (a partial name).</summary>
+        private static bool SameToken(byte[]? requested, byte[]? shipped)
         {
-            if (string.IsNullOrEmpty(a) || string.IsNullOrEmpty(b)) return false;
-            return string.Equals(Normalize(a!), Normalize(b!), StringComparison.OrdinalIgnoreCase);
+            if (requested == null || requested.Length == 0) return true;
+            return shipped != null && requested.SequenceEqual(shipped);
         }
 
-        private static string Normalize(string folder) =>
-            Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
+        /// <summary>The assembly names of the DLLs in <paramref name="folder"/>; a file that is not an assembly is skipped.</summary>
+        internal static AssemblyName[] ReadShipped(string folder)
+        {
+            var names = new List<AssemblyName>();
+            foreach (var file in Directory.GetFiles(folder, "*.dll"))
+            {
+                try { names.Add(AssemblyName.GetAssemblyName(file)); }
+                catch (Exception ex) when (ex is BadImageFormatException || ex is FileLoadException || ex is IOException) { }
+            }
+            return names.ToArray();
+        }
 
         private static string ModuleFolder() => Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!;
 
@@ -114,25 +126,18 @@ namespace OmiseLinks
         internal sealed class DependencyResolver
         {
             private readonly string _folder;
-            private readonly string[] _shippedFiles;
+            private readonly AssemblyName[] _shipped;
 
             internal DependencyResolver(string folder)
             {
                 _folder = folder;
-                _shippedFiles = Directory.GetFiles(folder, "*.dll").Select(Path.GetFileName).ToArray();
+                _shipped = ReadShipped(folder);
             }
 
             internal Assembly? Resolve(object? sender, ResolveEventArgs args)
             {
-                var path = ShouldResolve(args.Name, LocationOf(args.RequestingAssembly), _folder, _shippedFiles);
+                var path = ShouldResolve(args.Name, _folder, _shipped);
                 return path == null ? null : Assembly.LoadFrom(path);
-            }
-
-            private static string? LocationOf(Assembly? assembly)
-            {
-                if (assembly == null) return null;
-                try { return assembly.Location; }
-                catch (NotSupportedException) { return null; } // dynamic assemblies have no file
             }
         }
     }

@@ -144,6 +144,7 @@ namespace OmiseLinks
         /// <summary>The session to use instead of the current one (from Connect-Omise -PassThru).</summary>
         [Parameter]
         [ValidateNotNull]
+        [Binding.SessionTransformation]
         public OmiseSession? Session { get; set; }
 
         private OmiseSession? _resolved;

@@ -20,6 +20,7 @@ public class ModuleLayoutTests
         "OmiseLinks.dll",
         "Omise.Core.dll",
         "OmiseLinks.Format.ps1xml",
+        "OmiseLinks.Preflight.ps1",
         "LICENSE",
         "System.Text.Json.dll",
         "System.Text.Encodings.Web.dll",

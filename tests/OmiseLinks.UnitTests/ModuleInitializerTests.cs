@@ -12,14 +12,6 @@ public class ModuleInitializerTests
 {
     private static readonly string ModuleFolder = Path.Combine(Path.GetTempPath(), "Modules", "OmiseLinks", "1.0.0");
 
-    private static readonly string[] Shipped =
-    [
-        "OmiseLinks.dll", "Omise.Core.dll", "System.Text.Json.dll", "System.Memory.dll",
-        "System.Runtime.CompilerServices.Unsafe.dll", "Microsoft.Bcl.AsyncInterfaces.dll",
-    ];
-
-    private const string JsonRequest = "System.Text.Json, Version=8.0.0.5, Culture=neutral, PublicKeyToken=cc7b13ffcd2ddd51";
-
     [Theory]
     [InlineData(".NET Framework 4.8.9290.0", true)]
     [InlineData(".NET Framework 4.7.3190.0", true)]
@@ -58,74 +50,53 @@ public class ModuleInitializerTests
         Assert.Equal(SecurityProtocolType.SystemDefault, ModuleInitializer.WithTls12(SecurityProtocolType.SystemDefault));
     }
 
+    private static AssemblyName Name(string displayName) => new(displayName);
+
+    private const string MsToken = "cc7b13ffcd2ddd51";
+    private const string FxToken = "b03f5f7f11d50a3a";
+
+    /// <summary>What out/OmiseLinks holds (System.Text.Json 8.0.5 and its netstandard2.0 closure), with the assembly versions inside the files.</summary>
+    private static readonly AssemblyName[] Shipped =
+    [
+        Name("OmiseLinks, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null"),
+        Name("Omise.Core, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null"),
+        Name($"System.Text.Json, Version=8.0.0.0, Culture=neutral, PublicKeyToken={MsToken}"),
+        Name($"System.Text.Encodings.Web, Version=8.0.0.0, Culture=neutral, PublicKeyToken={MsToken}"),
+        Name($"Microsoft.Bcl.AsyncInterfaces, Version=8.0.0.0, Culture=neutral, PublicKeyToken={MsToken}"),
+        Name($"System.Memory, Version=4.0.1.2, Culture=neutral, PublicKeyToken={MsToken}"),
+        Name($"System.Buffers, Version=4.0.3.0, Culture=neutral, PublicKeyToken={MsToken}"),
+        Name($"System.Numerics.Vectors, Version=4.1.3.0, Culture=neutral, PublicKeyToken={FxToken}"),
+        Name($"System.Runtime.CompilerServices.Unsafe, Version=6.0.0.0, Culture=neutral, PublicKeyToken={FxToken}"),
+        Name($"System.Threading.Tasks.Extensions, Version=4.2.0.1, Culture=neutral, PublicKeyToken={MsToken}"),
+    ];
+
     [Theory]
-    [InlineData(2, 16)]
-    [InlineData(10, 16)]
-    [InlineData(16, 16)]
-    [InlineData(64, 64)]
-    [InlineData(int.MaxValue, int.MaxValue)]
-    public void The_connection_limit_is_raised_to_16_and_never_lowered(int current, int expected)
+    // The module's own assemblies asking for each other.
+    [InlineData("System.Text.Json, Version=8.0.0.0, Culture=neutral, PublicKeyToken=" + MsToken, "System.Text.Json.dll")]
+    [InlineData("Omise.Core, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null", "Omise.Core.dll")]
+    // System.Memory 4.0.1.2 (from the module folder, or bound from the GAC) asks for the Unsafe and Buffers it was built against.
+    [InlineData("System.Runtime.CompilerServices.Unsafe, Version=4.0.4.1, Culture=neutral, PublicKeyToken=" + FxToken, "System.Runtime.CompilerServices.Unsafe.dll")]
+    [InlineData("System.Buffers, Version=4.0.2.0, Culture=neutral, PublicKeyToken=" + MsToken, "System.Buffers.dll")]
+    [InlineData("System.Numerics.Vectors, Version=4.1.3.0, Culture=neutral, PublicKeyToken=" + FxToken, "System.Numerics.Vectors.dll")]
+    // Another module built against an older System.Text.Json, any case, or a partial name.
+    [InlineData("system.text.json, Version=6.0.0.0, Culture=neutral, PublicKeyToken=" + MsToken, "System.Text.Json.dll")]
+    [InlineData("System.Memory", "System.Memory.dll")]
+    public void A_shipped_assembly_at_the_shipped_version_or_older_is_answered_whoever_asks(string requested, string file)
     {
-        Assert.Equal(expected, ModuleInitializer.RaisedConnectionLimit(current));
-    }
-
-    [Fact]
-    public void A_dependency_asked_for_by_the_modules_own_assembly_loads_from_the_module_folder()
-    {
-        var requester = Path.Combine(ModuleFolder, "Omise.Core.dll");
-        var path = ModuleInitializer.ShouldResolve(JsonRequest, requester, ModuleFolder, Shipped);
-        Assert.Equal(Path.Combine(ModuleFolder, "System.Text.Json.dll"), path);
-    }
-
-    [Fact]
-    public void A_dependency_of_a_dependency_in_the_folder_also_loads_from_there()
-    {
-        var requester = Path.Combine(ModuleFolder, "System.Text.Json.dll");
-        var path = ModuleInitializer.ShouldResolve(
-            "System.Runtime.CompilerServices.Unsafe, Version=6.0.0.0, Culture=neutral, PublicKeyToken=b03f5f7f11d50a3a",
-            requester, ModuleFolder, Shipped);
-        Assert.Equal(Path.Combine(ModuleFolder, "System.Runtime.CompilerServices.Unsafe.dll"), path);
-    }
-
-    [Fact]
-    public void The_folder_is_compared_whole_without_regard_to_a_trailing_separator_or_case()
-    {
-        var requester = Path.Combine(ModuleFolder, "OmiseLinks.dll");
-        var folderAsGiven = ModuleFolder.ToUpperInvariant() + Path.DirectorySeparatorChar;
-        var path = ModuleInitializer.ShouldResolve("system.text.json", requester, folderAsGiven, Shipped);
-        Assert.Equal(Path.Combine(folderAsGiven, "System.Text.Json.dll"), path);
-    }
-
-    [Fact]
-    public void Another_modules_request_for_the_same_assembly_is_left_alone()
-    {
-        var otherModule = Path.Combine(Path.GetTempPath(), "Modules", "SomeOtherModule", "System.Text.Json.dll");
-        Assert.Null(ModuleInitializer.ShouldResolve(JsonRequest, otherModule, ModuleFolder, Shipped));
-    }
-
-    [Fact]
-    public void A_folder_whose_name_only_starts_like_the_module_folder_is_not_the_module_folder()
-    {
-        var lookalike = Path.Combine(ModuleFolder + "-copy", "Evil.dll");
-        Assert.Null(ModuleInitializer.ShouldResolve(JsonRequest, lookalike, ModuleFolder, Shipped));
+        Assert.Equal(Path.Combine(ModuleFolder, file), ModuleInitializer.ShouldResolve(requested, ModuleFolder, Shipped));
     }
 
     [Theory]
-    [InlineData(null)]
-    [InlineData("")]
-    public void A_request_with_no_known_requester_is_left_alone(string? requesterLocation)
-    {
-        Assert.Null(ModuleInitializer.ShouldResolve(JsonRequest, requesterLocation, ModuleFolder, Shipped));
-    }
-
-    [Theory]
+    [InlineData("System.Text.Json, Version=9.0.0.0, Culture=neutral, PublicKeyToken=" + MsToken)]        // newer than shipped
+    [InlineData("System.Runtime.CompilerServices.Unsafe, Version=6.0.1.0, Culture=neutral, PublicKeyToken=" + FxToken)]
+    [InlineData("System.Text.Json, Version=8.0.0.0, Culture=neutral, PublicKeyToken=0123456789abcdef")]  // another publisher's look-alike
+    [InlineData("System.Text.Json.resources, Version=8.0.0.0, Culture=de, PublicKeyToken=" + MsToken)]   // satellite resources
+    [InlineData("System.Text.Json, Version=8.0.0.0, Culture=de, PublicKeyToken=" + MsToken)]
     [InlineData("System.Management.Automation, Version=3.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35")]
-    [InlineData("OmiseLinks.resources, Version=1.0.0.0, Culture=en-US, PublicKeyToken=null")]
     [InlineData("Newtonsoft.Json")]
-    public void An_assembly_the_module_does_not_ship_is_left_to_the_engine(string requested)
+    public void Newer_versions_look_alikes_resources_and_assemblies_not_shipped_are_left_to_others(string requested)
     {
-        var requester = Path.Combine(ModuleFolder, "OmiseLinks.dll");
-        Assert.Null(ModuleInitializer.ShouldResolve(requested, requester, ModuleFolder, Shipped));
+        Assert.Null(ModuleInitializer.ShouldResolve(requested, ModuleFolder, Shipped));
     }
 
     [Theory]
@@ -134,26 +105,48 @@ public class ModuleInitializerTests
     [InlineData("System.Text.Json, Version=not-a-version")]
     public void A_malformed_name_is_left_alone_instead_of_throwing(string? requested)
     {
-        var requester = Path.Combine(ModuleFolder, "OmiseLinks.dll");
-        Assert.Null(ModuleInitializer.ShouldResolve(requested, requester, ModuleFolder, Shipped));
+        Assert.Null(ModuleInitializer.ShouldResolve(requested, ModuleFolder, Shipped));
     }
 
     [Fact]
-    public void The_resolver_loads_a_shipped_assembly_for_the_module_and_nothing_for_others()
+    public void The_shipped_names_are_read_from_the_files_and_a_file_that_is_no_assembly_is_skipped()
+    {
+        var folder = Directory.CreateTempSubdirectory("omiselinks-shipped-").FullName;
+        try
+        {
+            var built = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!;
+            File.Copy(Path.Combine(built, "Omise.Core.dll"), Path.Combine(folder, "Omise.Core.dll"));
+            File.Copy(Path.Combine(built, "Newtonsoft.Json.dll"), Path.Combine(folder, "Newtonsoft.Json.dll")); // a signed one
+            File.WriteAllText(Path.Combine(folder, "native.dll"), "not an assembly");
+
+            var names = ModuleInitializer.ReadShipped(folder);
+
+            Assert.Equal(["Newtonsoft.Json", "Omise.Core"], names.Select(n => n.Name).Order());
+            var signed = names.Single(n => n.Name == "Newtonsoft.Json");
+            Assert.Equal("30ad4fe6b2a6aeed", Convert.ToHexString(signed.GetPublicKeyToken()!).ToLowerInvariant());
+            Assert.Equal(Path.Combine(folder, "Newtonsoft.Json.dll"),
+                ModuleInitializer.ShouldResolve("Newtonsoft.Json, Version=1.0.0.0, Culture=neutral, PublicKeyToken=30ad4fe6b2a6aeed", folder, names));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [Fact]
+    public void The_resolver_loads_a_shipped_assembly_from_its_folder_for_any_requester_and_nothing_newer()
     {
         // The test's output folder holds OmiseLinks.dll and Omise.Core.dll side by side, as the module folder does.
         var folder = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!;
         var resolver = new ModuleInitializer.DependencyResolver(folder);
 
-        var loaded = resolver.Resolve(null, new ResolveEventArgs("Omise.Core, Version=1.0.0.0", typeof(ModuleInitializer).Assembly));
-        var forOthers = resolver.Resolve(null, new ResolveEventArgs("Omise.Core, Version=1.0.0.0", typeof(object).Assembly));
-        var withoutRequester = resolver.Resolve(null, new ResolveEventArgs("Omise.Core, Version=1.0.0.0"));
+        var forTheModule = resolver.Resolve(null, new ResolveEventArgs("Omise.Core, Version=1.0.0.0", typeof(ModuleInitializer).Assembly));
+        var forAnother = resolver.Resolve(null, new ResolveEventArgs("Omise.Core, Version=0.9.0.0", typeof(object).Assembly));
+        var withoutRequester = resolver.Resolve(null, new ResolveEventArgs("Omise.Core"));
+        var newer = resolver.Resolve(null, new ResolveEventArgs("Omise.Core, Version=99.0.0.0", typeof(object).Assembly));
 
-        Assert.NotNull(loaded);
-        Assert.Equal("Omise.Core", loaded!.GetName().Name);
-        Assert.Equal(Path.Combine(folder, "Omise.Core.dll"), loaded.Location);
-        Assert.Null(forOthers);
-        Assert.Null(withoutRequester);
+        Assert.NotNull(forTheModule);
+        Assert.Equal(Path.Combine(folder, "Omise.Core.dll"), forTheModule!.Location);
+        Assert.Same(forTheModule, forAnother);
+        Assert.Same(forTheModule, withoutRequester);
+        Assert.Null(newer);
     }
 
 #pragma warning disable SYSLIB0014 // ServicePointManager: read here only to show that import leaves it alone on .NET
