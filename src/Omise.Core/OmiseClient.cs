@@ -6,7 +6,6 @@ using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
@@ -55,10 +54,12 @@ namespace Omise.Core
         private readonly OmiseClientOptions _options;
         private long _serverClockOffsetTicks;
         private volatile OmiseApiException? _keyRefused;
+        private readonly bool _usesProxy;
 
         public OmiseClient(OmiseClientOptions options, HttpMessageHandler? handler = null)
         {
             _options = options ?? throw new ArgumentNullException(nameof(options));
+            _usesProxy = handler == null && !ApiEndpoint.IsLoopback(options.BaseUri) && TransportFailure.UsesProxy(options.BaseUri);
             handler ??= new HttpClientHandler
             {
                 MaxConnectionsPerServer = options.MaxConnectionsPerServer,
@@ -193,11 +194,10 @@ namespace Omise.Core
             }
             catch (HttpRequestException ex)
             {
-                var notSent = IsConnectFailure(ex);
-                throw new OmiseApiException(notSent ? OmiseFailureKind.ConnectionRefused : OmiseFailureKind.ConnectionLost, null,
-                    notSent ? "connection_refused" : "connection_lost",
-                    (notSent ? "Could not connect to the Omise API" : "The connection to the Omise API broke before an answer arrived")
-                        + $" ({method} /{path}): {Innermost(ex).Message}",
+                var failure = TransportFailure.Classify(ex);
+                throw new OmiseApiException(failure.Kind, null, failure.Code,
+                    (failure.RequestNotSent ? "Could not connect to the Omise API" : "The connection to the Omise API broke before an answer arrived")
+                        + $" ({method} /{path}): {failure.Description}: {Innermost(ex).Message}",
                     method: method.Method, path: "/" + path, inner: ex);
             }
 
@@ -208,7 +208,7 @@ namespace Omise.Core
                 var status = (int)response.StatusCode;
                 OmiseTrace.Write($"{method} /{path} -> {status} in {watch.ElapsedMilliseconds} ms{RequestIdSuffix(response)}");
                 if (status >= 200 && status < 300) return Read<T>(bytes, status, method, path);
-                var error = ToApiException(response, bytes, method, path);
+                var error = ToApiException(response, bytes, method, path, _usesProxy);
                 if (status == 401) _keyRefused = error;
                 throw error;
             }
@@ -249,18 +249,24 @@ namespace Omise.Core
             }
             catch (Exception ex) when (ex is HttpRequestException || ex is IOException)
             {
-                throw new OmiseApiException(OmiseFailureKind.ConnectionLost, (int)response.StatusCode, "connection_lost",
-                    $"The connection to the Omise API broke while reading the answer ({method} /{path}).",
+                var failure = TransportFailure.Classify(ex, responseStarted: true);
+                throw new OmiseApiException(failure.Kind, (int)response.StatusCode, failure.Code,
+                    $"The connection to the Omise API broke while reading the answer ({method} /{path}): {failure.Description}.",
                     method: method.Method, path: "/" + path, inner: ex);
             }
         }
 
-        internal static OmiseApiException ToApiException(HttpResponseMessage response, byte[] body, HttpMethod method, string path)
+        internal static OmiseApiException ToApiException(HttpResponseMessage response, byte[] body, HttpMethod method, string path, bool throughProxy)
         {
             var status = (int)response.StatusCode;
             ErrorBody? error = null;
             try { error = JsonSerializer.Deserialize<ErrorBody>(body, OmiseJson.Options); }
             catch (JsonException) { }
+            // A proxy's own answer (407, or an error page without an Omise body) is a network problem, not an Omise refusal.
+            var proxy = TransportFailure.FromResponse(status, error?.Code != null, throughProxy);
+            if (proxy != null)
+                return new OmiseApiException(proxy.Kind, status, proxy.Code, $"{proxy.Description} ({method} /{path}, HTTP {status}).",
+                    method: method.Method, path: "/" + path);
             var code = error?.Code ?? (status == 429 ? "rate_limited" : status >= 500 ? "server_error" : "http_" + status);
             var message = !string.IsNullOrEmpty(error?.Message)
                 ? error!.Message!
@@ -295,20 +301,6 @@ namespace Omise.Core
                 if (response.Headers.TryGetValues(name, out var values))
                     return " (request id " + values.FirstOrDefault() + ")";
             return string.Empty;
-        }
-
-        private static bool IsConnectFailure(Exception ex)
-        {
-            for (Exception? e = ex; e != null; e = e.InnerException)
-            {
-                if (e is SocketException se)
-                    return se.SocketErrorCode == SocketError.ConnectionRefused || se.SocketErrorCode == SocketError.HostNotFound
-                        || se.SocketErrorCode == SocketError.HostUnreachable || se.SocketErrorCode == SocketError.NetworkUnreachable
-                        || se.SocketErrorCode == SocketError.TryAgain || se.SocketErrorCode == SocketError.NoData;
-                if (e is WebException we)
-                    return we.Status == WebExceptionStatus.ConnectFailure || we.Status == WebExceptionStatus.NameResolutionFailure;
-            }
-            return false;
         }
 
         private static Exception Innermost(Exception ex)

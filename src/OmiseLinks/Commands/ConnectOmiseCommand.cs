@@ -47,6 +47,11 @@ namespace OmiseLinks.Commands
         [ValidateNotNull]
         public Uri? ApiUri { get; set; }
 
+        /// <summary>How long one request may take, answer and body included (default 60 s, as Omise's own libraries).</summary>
+        [Parameter]
+        [ValidateRange(1, 600)]
+        public int TimeoutSec { get; set; } = 60;
+
         /// <summary>Do not check the key with GET /account now.</summary>
         [Parameter]
         public SwitchParameter SkipValidation { get; set; }
@@ -64,7 +69,7 @@ namespace OmiseLinks.Commands
             SessionStore.Set(null);
             var key = ParseKey(ReadKey());
             var baseUri = ResolveApiUri();
-            var options = new OmiseClientOptions(key, baseUri) { UserAgent = UserAgent() };
+            var options = new OmiseClientOptions(key, baseUri) { UserAgent = UserAgent(), Timeout = TimeSpan.FromSeconds(TimeoutSec) };
             var client = new OmiseClient(options);
             string? accountId = null, email = null;
             if (!SkipValidation)
