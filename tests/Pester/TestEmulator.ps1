@@ -1,5 +1,6 @@
-# Runs tests/Omise.Emulator as a process of its own on a free loopback port, for the Pester tests and the CI smoke test.
-# Dot-source it. Works in Windows PowerShell 5.1 and PowerShell 7.
+# Helpers for the Pester tests, the CI smoke test and build.ps1: the emulator (tests/Omise.Emulator) as a process of
+# its own on a free loopback port, its admin endpoints, and new PowerShell processes. Dot-source it.
+# Works in Windows PowerShell 5.1 and PowerShell 7.
 #
 # The emulator is built once and started as "dotnet Omise.Emulator.dll" rather than "dotnet run": then the process
 # started is the emulator itself, and stopping it stops the server (dotnet run would leave its child running).
@@ -9,12 +10,16 @@ function Start-TestEmulator {
     param(
         [string] $RepositoryRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path,
         [ValidateSet('Debug', 'Release')] [string] $Configuration = 'Release',
-        [int] $TimeoutSeconds = 120
+        [int] $TimeoutSeconds = 120,
+        # The caller has just built it (build.ps1 sets OMISELINKS_PREBUILT for the Pester run).
+        [switch] $NoBuild
     )
 
     $project = Join-Path $RepositoryRoot 'tests/Omise.Emulator/Omise.Emulator.csproj'
-    & dotnet build $project -c $Configuration --nologo -v quiet | Out-Null
-    if ($LASTEXITCODE -ne 0) { throw "Building the emulator failed (dotnet build exit code $LASTEXITCODE)." }
+    if (-not $NoBuild -and $env:OMISELINKS_PREBUILT -ne '1') {
+        & dotnet build $project -c $Configuration --nologo -v quiet | Out-Null
+        if ($LASTEXITCODE -ne 0) { throw "Building the emulator failed (dotnet build exit code $LASTEXITCODE)." }
+    }
     $dll = Get-ChildItem -Path (Join-Path $RepositoryRoot "tests/Omise.Emulator/bin/$Configuration") -Filter 'Omise.Emulator.dll' -Recurse |
         Select-Object -First 1
     if (-not $dll) { throw "Omise.Emulator.dll not found under tests/Omise.Emulator/bin/$Configuration." }
@@ -65,4 +70,61 @@ function Get-TestEmulatorStats {
     param([Parameter(Mandatory)] $Emulator)
 
     Invoke-RestMethod -Uri ([uri]::new($Emulator.BaseUri, '_emulator/stats')) -UseBasicParsing
+}
+
+# Forgets every link and count, so a test starts from an empty server.
+function Reset-TestEmulator {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Emulator)
+
+    $null = Invoke-RestMethod -Method Post -Uri ([uri]::new($Emulator.BaseUri, '_emulator/reset')) -UseBasicParsing
+}
+
+# A customer pays a link through its payment page.
+function Invoke-TestEmulatorPayment {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)] [string] $LinkId)
+
+    Invoke-RestMethod -Method Post -Uri ([uri]::new($Emulator.BaseUri, "_emulator/links/$LinkId/pay")) -UseBasicParsing
+}
+
+# The PowerShell running this script, as a command line for a new process of it: powershell.exe for Windows
+# PowerShell, pwsh for PowerShell 7, and "dotnet <PSHOME>/pwsh.dll" when pwsh runs as a .NET tool (its process is
+# dotnet then).
+function Get-TestShellCommand {
+    if ($PSVersionTable.PSEdition -ne 'Core') {
+        return @{ File = (Join-Path $PSHOME 'powershell.exe'); Prefix = @('-ExecutionPolicy', 'Bypass') }
+    }
+    $process = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+    if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
+        return @{ File = $process; Prefix = @((Join-Path $PSHOME 'pwsh.dll')) }
+    }
+    $prefix = @()
+    if ([Environment]::OSVersion.Platform -eq [PlatformID]::Win32NT) { $prefix = @('-ExecutionPolicy', 'Bypass') }
+    @{ File = $process; Prefix = $prefix }
+}
+
+# Runs a script in a new PowerShell process, as typed at a console: returns what the console showed (standard output
+# and standard error as one text) and the exit code. The script is passed encoded, so quotes need no care.
+function Invoke-TestConsole {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{})
+
+    $shell = Get-TestShellCommand
+    $encoded = [Convert]::ToBase64String([System.Text.Encoding]::Unicode.GetBytes(
+        "[Console]::OutputEncoding = [System.Text.UTF8Encoding]::new(`$false)`n" + $Script))
+    $start = [System.Diagnostics.ProcessStartInfo]::new()
+    $start.FileName = $shell.File
+    $start.Arguments = (@($shell.Prefix | ForEach-Object { "`"$_`"" }) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) -join ' '
+    $start.UseShellExecute = $false
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $start.StandardOutputEncoding = [System.Text.UTF8Encoding]::new($false)
+    $start.StandardErrorEncoding = [System.Text.UTF8Encoding]::new($false)
+    foreach ($name in $Environment.Keys) { $start.EnvironmentVariables[$name] = [string]$Environment[$name] }
+    $process = [System.Diagnostics.Process]::Start($start)
+    $stderr = $process.StandardError.ReadToEndAsync()
+    $stdout = $process.StandardOutput.ReadToEnd()
+    $process.WaitForExit()
+    [pscustomobject]@{ Text = $stdout + $stderr.Result; Output = $stdout; ErrorText = $stderr.Result; ExitCode = $process.ExitCode }
 }
