@@ -80,6 +80,15 @@ function Reset-TestEmulator {
     $null = Invoke-RestMethod -Method Post -Uri ([uri]::new($Emulator.BaseUri, '_emulator/reset')) -UseBasicParsing
 }
 
+# Replaces the emulator's fault options (latency, injected failures); no argument puts the defaults back.
+function Set-TestEmulatorFaults {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Emulator, [hashtable] $Faults = @{})
+
+    $body = ConvertTo-Json -InputObject $Faults -Compress
+    $null = Invoke-RestMethod -Method Put -Uri ([uri]::new($Emulator.BaseUri, '_emulator/faults')) -Body $body -ContentType 'application/json' -UseBasicParsing
+}
+
 # A customer pays a link through its payment page.
 function Invoke-TestEmulatorPayment {
     [CmdletBinding()]
@@ -104,27 +113,44 @@ function Get-TestShellCommand {
     @{ File = $process; Prefix = $prefix }
 }
 
-# Runs a script in a new PowerShell process, as typed at a console: returns what the console showed (standard output
-# and standard error as one text) and the exit code. The script is passed encoded, so quotes need no care.
+# Runs a script in a new PowerShell process, as a console runs it: returns what the console showed (Output: standard
+# output, ErrorText: standard error, Text: both) and the exit code. The script goes through a temporary file, so
+# quotes need no care. $null in -Environment removes that variable for the new process.
 function Invoke-TestConsole {
     [CmdletBinding()]
-    param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{})
+    param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{},
+        # Returns the running process at once (its output not captured) instead of waiting for it.
+        [switch] $NoWait)
 
     $shell = Get-TestShellCommand
-    $encoded = [Convert]::ToBase64String([System.Text.Encoding]::Unicode.GetBytes(
-        "[Console]::OutputEncoding = [System.Text.UTF8Encoding]::new(`$false)`n" + $Script))
-    $start = [System.Diagnostics.ProcessStartInfo]::new()
-    $start.FileName = $shell.File
-    $start.Arguments = (@($shell.Prefix | ForEach-Object { "`"$_`"" }) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) -join ' '
-    $start.UseShellExecute = $false
-    $start.RedirectStandardOutput = $true
-    $start.RedirectStandardError = $true
-    $start.StandardOutputEncoding = [System.Text.UTF8Encoding]::new($false)
-    $start.StandardErrorEncoding = [System.Text.UTF8Encoding]::new($false)
-    foreach ($name in $Environment.Keys) { $start.EnvironmentVariables[$name] = [string]$Environment[$name] }
-    $process = [System.Diagnostics.Process]::Start($start)
-    $stderr = $process.StandardError.ReadToEndAsync()
-    $stdout = $process.StandardOutput.ReadToEnd()
-    $process.WaitForExit()
-    [pscustomobject]@{ Text = $stdout + $stderr.Result; Output = $stdout; ErrorText = $stderr.Result; ExitCode = $process.ExitCode }
+    $file = Join-Path ([System.IO.Path]::GetTempPath()) ('omiselinks-console-' + [guid]::NewGuid().ToString('N') + '.ps1')
+    # A byte order mark, so Windows PowerShell 5.1 reads the file as UTF-8 too.
+    [System.IO.File]::WriteAllText($file, "[Console]::OutputEncoding = [System.Text.UTF8Encoding]::new(`$false)`n" + $Script, [System.Text.UTF8Encoding]::new($true))
+    try {
+        $start = New-Object System.Diagnostics.ProcessStartInfo
+        $start.FileName = $shell.File
+        $start.Arguments = (@($shell.Prefix) + @('-NoProfile', '-NonInteractive', '-File', $file) | ForEach-Object { "`"$_`"" }) -join ' '
+        $start.UseShellExecute = $false
+        if ($NoWait) {
+            foreach ($name in $Environment.Keys) { $start.EnvironmentVariables[$name] = [string]$Environment[$name] }
+            $file = $null   # the process still has to read it; it is left in the temp folder
+            return [System.Diagnostics.Process]::Start($start)
+        }
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $start.StandardOutputEncoding = New-Object System.Text.UTF8Encoding($false)
+        $start.StandardErrorEncoding = New-Object System.Text.UTF8Encoding($false)
+        foreach ($name in $Environment.Keys) {
+            if ($null -eq $Environment[$name]) { $start.EnvironmentVariables.Remove($name) }
+            else { $start.EnvironmentVariables[$name] = [string]$Environment[$name] }
+        }
+        $process = [System.Diagnostics.Process]::Start($start)
+        $stderr = $process.StandardError.ReadToEndAsync()
+        $stdout = $process.StandardOutput.ReadToEnd()
+        $process.WaitForExit()
+        [pscustomobject]@{ Text = $stdout + $stderr.Result; Output = $stdout; ErrorText = $stderr.Result; ExitCode = $process.ExitCode }
+    }
+    finally {
+        if ($file) { Remove-Item -Path $file -ErrorAction SilentlyContinue }
+    }
 }
