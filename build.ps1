@@ -116,8 +116,8 @@ function Invoke-TestTask {
     foreach ($trx in @(Get-ChildItem -Path $xunitFolder -Filter '*.trx' -ErrorAction SilentlyContinue)) {
         [xml] $report = Get-Content -Path $trx.FullName -Raw
         $counters = $report.TestRun.ResultSummary.Counters
-        $xunit.Passed += [int]$counters.passed
-        $xunit.Failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        $xunit.Passed += [int]$counters.GetAttribute('passed')
+        foreach ($name in 'failed', 'error', 'timeout', 'aborted') { $xunit.Failed += [int]$counters.GetAttribute($name) }
     }
     if ($xunitExit -ne 0 -and $xunit.Failed -eq 0) { $xunit.Failed = 1 }
 
