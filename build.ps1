@@ -1,26 +1,29 @@
 <#
 .SYNOPSIS
-    Builds, tests and packages the OmiseLinks module.
+    Builds, tests, packages and demonstrates the OmiseLinks module.
 
 .DESCRIPTION
-    Runs the named tasks, always in the order below whatever order they are given in. It runs in Windows PowerShell 5.1
-    and in PowerShell 7, and needs the .NET 10 SDK (the tests and the emulator target net10.0).
+    Runs the named tasks, always in the order below whatever order they are given in. It runs in PowerShell 7 (also
+    as the .NET local tool: dotnet tool restore; dotnet pwsh ./build.ps1) and in Windows PowerShell 5.1, and needs the
+    .NET 10 SDK (the tests and the emulator target net10.0).
 
     Build    dotnet build -c <Configuration>. The build lays out the importable module in out/OmiseLinks
              (assemblies, format file, LICENSE, help, and the manifest with the version from Directory.Build.props).
-    Test     dotnet test on the solution (xunit: the hosted-engine tests and the unit tests), then the Pester tests
-             under tests/Pester in a new process of the PowerShell running this script (powershell.exe or pwsh), so
-             Windows PowerShell 5.1 tests the module in Windows PowerShell. Pester 5 is needed for that part; without
-             it the script says how to install it and skips it.
+    Test     Build, Package (where PSResourceGet is present), then every test: dotnet test on the solution (xunit),
+             then the Pester tests under tests/Pester in a new process of the PowerShell running this script
+             (pwsh, or powershell.exe, so Windows PowerShell 5.1 tests the module in Windows PowerShell), with the
+             Pester that the restore fetched from NuGet. Ends with the line "N passed, N failed" counting both.
     Help     Where Microsoft.PowerShell.PlatyPS is installed: turns the cmdlet pages in docs/ into
              out/OmiseLinks/en-US/OmiseLinks.dll-Help.xml with Import-MarkdownCommandHelp | Export-MamlCommandHelp.
              Without platyPS there is nothing to do: the .NET build already writes the help files.
-    Package  Builds in Release, then publishes out/OmiseLinks to a temporary local file repository registered for the
-             occasion, which leaves out/package/OmiseLinks.<version>.nupkg: the file the PowerShell Gallery receives.
-             Uses Publish-PSResource (Microsoft.PowerShell.PSResourceGet, in PowerShell 7.4+) where present, else
-             Publish-Module (PowerShellGet 2). Nothing is sent anywhere. To release, publish the same folder to the
-             Gallery yourself: Publish-PSResource -Path out/OmiseLinks -Repository PSGallery -ApiKey <key>.
-    Demo     dotnet run --project tools/OmiseLinks.Demo.
+    Package  Builds in Release, then publishes out/OmiseLinks to a local file repository registered for the occasion
+             (Publish-PSResource), which leaves out/package/OmiseLinks.<version>.nupkg: the file the PowerShell
+             Gallery receives. Nothing is sent anywhere, nothing prompts. To release, publish the same folder yourself:
+             Publish-PSResource -Path out/OmiseLinks -Repository PSGallery -ApiKey <key>.
+    Demo     The main job against the bundled emulator: starts tests/Omise.Emulator on a free loopback port, then in a
+             new PowerShell process imports the module, connects, runs
+             Import-Csv examples/invoices.csv | New-OmiseLink | Export-Csv links.csv -NoTypeInformation
+             and shows the links written to links.csv.
 
 .PARAMETER Task
     One or more of Build, Test, Help, Package, Demo. Default: Build, Test.
@@ -29,17 +32,18 @@
     Release (default) or Debug. Package always builds Release.
 
 .EXAMPLE
-    ./build.ps1
+    dotnet tool restore; dotnet pwsh ./build.ps1 Test
 
-    Builds the module in Release and runs every test suite.
+    Builds the module in Release and runs every test suite, xunit and Pester.
 
 .EXAMPLE
-    ./build.ps1 -Task Package
+    dotnet tool restore; dotnet pwsh ./build.ps1 Demo
 
-    Builds in Release and writes out/package/OmiseLinks.<version>.nupkg.
+    Turns examples/invoices.csv into payment links against the emulator and writes links.csv.
 #>
 [CmdletBinding()]
 param(
+    [Parameter(Position = 0)]
     [ValidateSet('Build', 'Test', 'Help', 'Package', 'Demo')]
     [string[]] $Task = @('Build', 'Test'),
 
@@ -55,6 +59,9 @@ $solution = Join-Path $root 'Omise.PowerShell.sln'
 $moduleFolder = Join-Path $root 'out/OmiseLinks'
 $manifest = Join-Path $moduleFolder 'OmiseLinks.psd1'
 $packageFolder = Join-Path $root 'out/package'
+$script:testsFailed = $false
+# The emulator helpers and Get-TestShellCommand (a new process of the PowerShell running this script).
+. (Join-Path $root 'tests/Pester/TestEmulator.ps1')
 
 function Invoke-Dotnet {
     param([Parameter(Mandatory)] [string[]] $Arguments)
@@ -63,6 +70,31 @@ function Invoke-Dotnet {
     if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments -join ' ') failed with exit code $LASTEXITCODE." }
 }
 
+function Invoke-Shell {
+    param([Parameter(Mandatory)] [string] $Command, [string] $What = 'PowerShell')
+    $shell = Get-TestShellCommand
+    $arguments = @($shell.Prefix) + @('-NoProfile', '-NonInteractive', '-Command', $Command)
+    & $shell.File @arguments | Out-Host
+    $LASTEXITCODE
+}
+
+function Get-NuGetPackageFolder {
+    if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
+    $line = & dotnet nuget locals global-packages --list | Where-Object { $_ -match 'global-packages:' } | Select-Object -First 1
+    if (-not $line) { throw 'dotnet nuget locals global-packages --list did not name the NuGet package folder.' }
+    ($line -replace '^.*global-packages:\s*', '').Trim()
+}
+
+function Get-PesterManifest {
+    [xml] $packages = Get-Content -Path (Join-Path $root 'Directory.Packages.props') -Raw
+    $version = @($packages.Project.PropertyGroup | ForEach-Object { $_.PesterVersion } | Where-Object { $_ })[0]
+    $path = Join-Path (Get-NuGetPackageFolder) "pester/$version/tools/Pester.psd1"
+    if (-not (Test-Path $path)) { throw "Pester $version is not in the NuGet package folder ($path): run dotnet restore $solution." }
+    $path
+}
+
+function Quote([string] $Text) { "'" + ($Text -replace "'", "''") + "'" }
+
 function Invoke-BuildTask {
     param([string] $BuildConfiguration)
     Invoke-Dotnet -Arguments @('build', $solution, '-c', $BuildConfiguration, '--nologo')
@@ -70,28 +102,51 @@ function Invoke-BuildTask {
 }
 
 function Invoke-TestTask {
-    Invoke-Dotnet -Arguments @('test', $solution, '-c', $Configuration, '--nologo')
+    $clock = [System.Diagnostics.Stopwatch]::StartNew()
+    $results = Join-Path $root 'out/test-results'
+    Remove-Item -Path $results -Recurse -Force -ErrorAction SilentlyContinue
+    New-Item -ItemType Directory -Path $results -Force | Out-Null
 
-    $pester = Get-Module -ListAvailable -Name Pester | Where-Object { $_.Version -ge [version]'5.0' } | Select-Object -First 1
-    if (-not $pester) {
-        Write-Warning 'Pester 5 is not installed, so the Pester tests were skipped. Install it with: Install-Module Pester -MinimumVersion 5.5.0 -Scope CurrentUser -Force -SkipPublisherCheck'
-        return
+    # xunit: one TRX file per test project, counted below.
+    $xunitFolder = Join-Path $results 'xunit'
+    Write-Host "> dotnet test $solution -c $Configuration --no-build"
+    & dotnet test $solution -c $Configuration --no-build --nologo --logger trx --results-directory $xunitFolder
+    $xunitExit = $LASTEXITCODE
+    $xunit = @{ Passed = 0; Failed = 0 }
+    foreach ($trx in @(Get-ChildItem -Path $xunitFolder -Filter '*.trx' -ErrorAction SilentlyContinue)) {
+        [xml] $report = Get-Content -Path $trx.FullName -Raw
+        $counters = $report.TestRun.ResultSummary.Counters
+        $xunit.Passed += [int]$counters.GetAttribute('passed')
+        foreach ($name in 'failed', 'error', 'timeout', 'aborted') { $xunit.Failed += [int]$counters.GetAttribute($name) }
     }
-    # A new process, so the module DLLs it loads are not held by this one, and Windows PowerShell tests in Windows PowerShell.
-    $shell = (Get-Process -Id $PID).Path
-    $pesterPath = Join-Path $root 'tests/Pester'
-    $command = "Import-Module Pester -MinimumVersion 5.0; " +
-        "`$configuration = New-PesterConfiguration; " +
-        "`$configuration.Run.Path = '$($pesterPath -replace "'", "''")'; " +
-        "`$configuration.Run.Exit = `$true; " +
-        "`$configuration.Output.Verbosity = 'Detailed'; " +
-        "Invoke-Pester -Configuration `$configuration"
-    $shellArguments = @('-NoProfile', '-NonInteractive')
-    # For this child process only: the Pester files and the emulator helper are unsigned local scripts.
-    if ([Environment]::OSVersion.Platform -eq [PlatformID]::Win32NT) { $shellArguments += @('-ExecutionPolicy', 'Bypass') }
-    Write-Host "> $shell $($shellArguments -join ' ') -Command Invoke-Pester $pesterPath"
-    & $shell @shellArguments -Command $command
-    if ($LASTEXITCODE -ne 0) { throw "The Pester tests failed (exit code $LASTEXITCODE)." }
+    if ($xunitExit -ne 0 -and $xunit.Failed -eq 0) { $xunit.Failed = 1 }
+
+    # Pester, in a new process: the module DLLs it loads are not held by this one, and Windows PowerShell tests in
+    # Windows PowerShell. The emulator and the module were built above, so the tests do not build them again.
+    $summary = Join-Path $results 'pester.json'
+    $command = "`$ErrorActionPreference = 'Stop'; Import-Module $(Quote (Get-PesterManifest)); " +
+        "`$env:OMISELINKS_PREBUILT = '1'; " +
+        "`$c = New-PesterConfiguration; `$c.Run.Path = $(Quote (Join-Path $root 'tests/Pester')); `$c.Run.PassThru = `$true; " +
+        "`$c.Output.Verbosity = 'Detailed'; " +
+        "`$r = Invoke-Pester -Configuration `$c; " +
+        "@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount } | ConvertTo-Json | Set-Content -Path $(Quote $summary); " +
+        "if (`$r.Result -ne 'Passed') { exit 1 }"
+    Write-Host "> Invoke-Pester tests/Pester (PowerShell $($PSVersionTable.PSVersion), new process)"
+    $pesterExit = Invoke-Shell -Command $command
+    $pester = @{ Passed = 0; Failed = 1 }
+    if (Test-Path $summary) {
+        $counts = Get-Content -Path $summary -Raw | ConvertFrom-Json
+        $pester = @{ Passed = [int]$counts.Passed; Failed = [int]$counts.Failed }
+    }
+    if ($pesterExit -ne 0 -and $pester.Failed -eq 0) { $pester.Failed = 1 }
+
+    $passed = $xunit.Passed + $pester.Passed
+    $failed = $xunit.Failed + $pester.Failed
+    if ($passed -eq 0) { $failed++ }
+    if ($failed -gt 0) { $script:testsFailed = $true }
+    Write-Host ''
+    Write-Host ("xunit: {0} passed, {1} failed; Pester: {2} passed, {3} failed; {4:0} s" -f $xunit.Passed, $xunit.Failed, $pester.Passed, $pester.Failed, $clock.Elapsed.TotalSeconds)
+    Write-Host "$passed passed, $failed failed"
 }
 
 function Invoke-HelpTask {
@@ -119,52 +174,93 @@ function Invoke-HelpTask {
 }
 
 function Invoke-PackageTask {
-    $repositoryName = 'OmiseLinksLocal-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+    if (-not (Get-Command Publish-PSResource -ErrorAction SilentlyContinue)) {
+        throw 'Publish-PSResource (Microsoft.PowerShell.PSResourceGet, part of PowerShell 7.4+) is needed: run dotnet tool restore; dotnet pwsh ./build.ps1 Package'
+    }
     New-Item -ItemType Directory -Path $packageFolder -Force | Out-Null
     Remove-Item -Path (Join-Path $packageFolder 'OmiseLinks.*.nupkg') -ErrorAction SilentlyContinue
 
-    if (Get-Command Publish-PSResource -ErrorAction SilentlyContinue) {
-        Register-PSResourceRepository -Name $repositoryName -Uri $packageFolder -Trusted
-        try { Publish-PSResource -Path $moduleFolder -Repository $repositoryName }
-        finally { Unregister-PSResourceRepository -Name $repositoryName }
-    }
-    elseif (Get-Command Publish-Module -ErrorAction SilentlyContinue) {
-        Register-PSRepository -Name $repositoryName -SourceLocation $packageFolder -PublishLocation $packageFolder -InstallationPolicy Trusted
-        try { Publish-Module -Path $moduleFolder -Repository $repositoryName }
-        finally { Unregister-PSRepository -Name $repositoryName }
-    }
-    else {
-        throw 'Neither Publish-PSResource (Microsoft.PowerShell.PSResourceGet) nor Publish-Module (PowerShellGet) is available. Install-Module Microsoft.PowerShell.PSResourceGet -Scope CurrentUser'
-    }
+    # A repository registered for this publish only, under a name no one else uses, removed afterwards.
+    $repositoryName = 'OmiseLinksLocal-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+    Register-PSResourceRepository -Name $repositoryName -Uri $packageFolder -Trusted
+    try { Publish-PSResource -Path $moduleFolder -Repository $repositoryName -Confirm:$false }
+    finally { Unregister-PSResourceRepository -Name $repositoryName }
 
     $package = @(Get-ChildItem -Path $packageFolder -Filter 'OmiseLinks.*.nupkg')
     if ($package.Count -ne 1) { throw "Expected one OmiseLinks package in $packageFolder, found $($package.Count)." }
     Write-Host "Package: $($package[0].FullName)"
 }
 
-function Invoke-DemoTask {
-    $project = Join-Path $root 'tools/OmiseLinks.Demo'
-    if (-not (Test-Path $project)) { throw "The demo project is not in this checkout: $project" }
-    Invoke-Dotnet -Arguments @('run', '--project', $project, '-c', $Configuration)
+# What the Demo task runs in a new PowerShell process, in the repository folder: what a user types, and what they see.
+$demoScript = {
+    param([string] $ModulePath)
+    $ErrorActionPreference = 'Stop'
+    try { [Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false) } catch { Write-Verbose 'The console encoding stays as it is.' }
+    $line = 'Import-Csv examples/invoices.csv | New-OmiseLink | Export-Csv links.csv -NoTypeInformation'
+    Write-Host "PowerShell $($PSVersionTable.PSVersion) $($PSVersionTable.PSEdition); the API is the bundled emulator at $env:OMISE_API_URI"
+    Write-Host ''
+    Write-Host 'PS> Import-Module ./out/OmiseLinks/OmiseLinks.psd1'
+    Import-Module $ModulePath
+    Write-Host 'PS> Connect-Omise            # the key from $env:OMISE_SECRET_KEY, the API from $env:OMISE_API_URI'
+    Connect-Omise
+    Write-Host "PS> $line"
+    Remove-Item -Path links.csv -ErrorAction SilentlyContinue
+    $ErrorActionPreference = 'Continue'   # as at a prompt: a bad row is an error shown, the next rows go on
+    $clock = [System.Diagnostics.Stopwatch]::StartNew()
+    Import-Csv examples/invoices.csv | New-OmiseLink -ErrorVariable failures | Export-Csv links.csv -NoTypeInformation
+    $took = $clock.Elapsed.TotalSeconds
+    Write-Host 'PS> Import-Csv links.csv | Format-Table Reference, Amount, Currency, Title, PaymentUri'
+    Import-Csv links.csv | Format-Table Reference, Amount, Currency, Title, PaymentUri | Out-String -Width 160 | Write-Host
+    $rows = @(Import-Csv examples/invoices.csv).Count
+    $links = @(Import-Csv links.csv).Count
+    Write-Host ('{0} rows read, {1} links written to links.csv, {2} errors, {3:0.00} s.' -f $rows, $links, @($failures).Count, $took)
+    if ($links -ne $rows -or @($failures).Count -gt 0) { exit 1 }
 }
 
-# The order is fixed: Test (dotnet test builds, and every build lays out out/OmiseLinks anew) comes before Help, so
-# the help platyPS writes is still there when Package packs the folder. Package always packs a Release build.
+function Invoke-DemoTask {
+    Invoke-Dotnet -Arguments @('build', (Join-Path $root 'src/OmiseLinks/OmiseLinks.csproj'), '-c', $Configuration, '--nologo', '-v', 'quiet')
+    Invoke-Dotnet -Arguments @('build', (Join-Path $root 'tests/Omise.Emulator/Omise.Emulator.csproj'), '-c', $Configuration, '--nologo', '-v', 'quiet')
+    $emulator = Start-TestEmulator -RepositoryRoot $root -Configuration $Configuration -NoBuild
+    $previous = @{ Uri = $env:OMISE_API_URI; Key = $env:OMISE_SECRET_KEY }
+    try {
+        # The child reads the key the way a scheduled job does; it is the emulator's fresh fake key.
+        $env:OMISE_API_URI = $emulator.BaseUri.ToString()
+        $env:OMISE_SECRET_KEY = $emulator.SecretKey
+        Push-Location $root
+        try { $exit = Invoke-Shell -Command "& { $demoScript } -ModulePath $(Quote $manifest)" }
+        finally { Pop-Location }
+        $stats = Get-TestEmulatorStats -Emulator $emulator
+        Write-Host "The emulator at $($emulator.BaseUri) now holds $($stats.links) links."
+        if ($exit -ne 0) { throw "The demo failed (exit code $exit)." }
+    }
+    finally {
+        $env:OMISE_API_URI = $previous.Uri
+        $env:OMISE_SECRET_KEY = $previous.Key
+        Stop-TestEmulator -Emulator $emulator
+    }
+}
+
+# The order is fixed: Build, Help (platyPS writes into out/OmiseLinks), Package (so the install test finds the package),
+# Test, Demo.
 $selected = @($Task)
 if ($selected -contains 'Package') {
     if ($Configuration -ne 'Release' -and $selected -contains 'Build') { throw 'Package packs a Release build: use -Configuration Release.' }
     $Configuration = 'Release'
-    if ($selected -notcontains 'Build') { $selected += 'Build' }
 }
+if (($selected -contains 'Package' -or $selected -contains 'Test') -and $selected -notcontains 'Build') { $selected += 'Build' }
+# Test includes Package where PSResourceGet is at hand (PowerShell 7.4+): the install test installs that package.
+if ($selected -contains 'Test' -and $selected -notcontains 'Package' -and $Configuration -eq 'Release' -and
+    (Get-Command Publish-PSResource -ErrorAction SilentlyContinue)) { $selected += 'Package' }
 
-foreach ($name in @('Build', 'Test', 'Help', 'Package', 'Demo')) {
+foreach ($name in @('Build', 'Help', 'Package', 'Test', 'Demo')) {
     if ($selected -notcontains $name) { continue }
     Write-Host "=== $name ($Configuration)"
     switch ($name) {
         'Build' { Invoke-BuildTask -BuildConfiguration $Configuration }
+        'Package' { Invoke-PackageTask }
         'Test' { Invoke-TestTask }
         'Help' { Invoke-HelpTask }
-        'Package' { Invoke-PackageTask }
         'Demo' { Invoke-DemoTask }
     }
 }
+if ($script:testsFailed) { exit 1 }

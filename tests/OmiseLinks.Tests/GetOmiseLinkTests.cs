@@ -197,10 +197,9 @@ public class GetOmiseLinkTests
     {
         await using var bed = await TestBed.StartAsync();
         Seed(bed, 450);
-        Assert.Null(bed.Run("Import-Module -Assembly ([OmiseLinks.Tests.StopAfterCommand].Assembly)").Terminating);
         bed.Emulator.ResetStats();
 
-        var result = bed.Run("Get-OmiseLink | Stop-After 3");
+        var result = bed.Run("Get-OmiseLink | Select-Object -First 3");
 
         Assert.Empty(result.Errors);
         Assert.Null(result.Terminating);

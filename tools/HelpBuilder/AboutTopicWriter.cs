@@ -33,11 +33,11 @@ public static class AboutTopicWriter
     private static void WriteSection(StringBuilder text, Section section, string pagePath)
     {
         if (section.Level == 2)
-            text.Append(section.Title.ToUpperInvariant()).Append("\n");
+            text.Append(section.Title.ToUpperInvariant()).Append('\n');
         else
-            text.Append("    ").Append(section.Title).Append("\n    ").Append(new string('-', section.Title.Length)).Append("\n");
+            text.Append("    ").Append(section.Title).Append("\n    ").Append(new string('-', section.Title.Length)).Append('\n');
         foreach (var block in section.Blocks) WriteBlock(text, block, pagePath, "    ", "    ", tight: false);
-        if (section.Blocks.Count == 0) text.Append("\n");
+        if (section.Blocks.Count == 0) text.Append('\n');
         foreach (var child in section.Children) WriteSection(text, child, pagePath);
     }
 

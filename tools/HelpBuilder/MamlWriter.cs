@@ -136,7 +136,7 @@ public static class MamlWriter
         xml.WriteAttributeString("variableLength", isArray ? "true" : "false");
         xml.WriteAttributeString("globbing", metadata.SupportsWildcards ? "true" : "false");
         xml.WriteAttributeString("pipelineInput", pipelineInput);
-        xml.WriteAttributeString("position", int.TryParse(position, out var number) ? number.ToString() : "named");
+        xml.WriteAttributeString("position", int.TryParse(position, out var number) ? number.ToString(System.Globalization.CultureInfo.InvariantCulture) : "named");
         xml.WriteAttributeString("aliases", metadata.Aliases.Count > 0 ? string.Join(", ", metadata.Aliases) : "none");
         xml.WriteElementString("maml", "name", Maml, parameter.Name);
         Description(xml, parameter.Description);

@@ -60,8 +60,7 @@ public sealed class MarkdownPage
         var lines = text.Split('\n');
         for (var i = 0; i < lines.Length; i++)
         {
-            var at = lines[i].IndexOf("{{", StringComparison.Ordinal);
-            if (at >= 0)
+            if (lines[i].Contains("{{", StringComparison.Ordinal))
                 throw new HelpPageException(shownPath, i + 1,
                     $"placeholder left in the page: '{lines[i].Trim()}'. Write the real text instead of the {{{{ ... }}}} placeholder.");
         }
