@@ -94,7 +94,7 @@ namespace Omise.Core
         public bool KeyRefused => _keyRefused != null;
 
         /// <summary>The key's account: a cheap check of a key, answered within <paramref name="within"/> (default: the call timeout) or failed.</summary>
-        public Task<Account> GetAccountAsync(CancellationToken cancellationToken = default, TimeSpan? within = null) =>
+        public Task<Account> GetAccountAsync(TimeSpan? within = null, CancellationToken cancellationToken = default) =>
             SendAsync<Account>(HttpMethod.Get, "account", null, RetryRule.Idempotent, cancellationToken, within: within);
 
         /// <summary>

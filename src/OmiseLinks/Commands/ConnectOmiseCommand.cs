@@ -77,7 +77,7 @@ namespace OmiseLinks.Commands
                 WriteVerbose($"Checking the key {key.Hint} with GET /account at {options.BaseUri}");
                 try
                 {
-                    var account = Run(ct => client.GetAccountAsync(ct, CheckTimeout));
+                    var account = Run(ct => client.GetAccountAsync(CheckTimeout, ct));
                     accountId = account.Id;
                     email = account.Email;
                 }
