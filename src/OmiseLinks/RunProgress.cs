@@ -19,7 +19,7 @@ namespace OmiseLinks
         private static readonly long Interval = Stopwatch.Frequency;
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private long _lastShown = -Interval;
-        private readonly List<string> _failures = new List<string>();
+        private readonly List<(long Row, string Text)> _failures = new List<(long, string)>();
         private readonly List<long> _skipped = new List<long>();
 
         public long Created { get; private set; }
@@ -41,11 +41,13 @@ namespace OmiseLinks
         public void CountFailure() => Failed++;
 
         /// <summary>A failed row, as the summary names it: "row 7 INV-1007 (amount)".</summary>
-        public void CountFailure(string label, string what)
+        public void CountFailure(long? row, string label, string what)
         {
             Failed++;
-            if (_failures.Count < NamedInSummary)
-                _failures.Add((label.Length > 0 ? Bare(label) : "the command") + $" ({what})");
+            // Rows fail out of order (a bad cell at once, an API refusal when its request ends): keep the first rows.
+            _failures.Add((row ?? 0, (label.Length > 0 ? Bare(label) : "the command") + $" ({what})"));
+            _failures.Sort((a, b) => a.Row.CompareTo(b.Row));
+            if (_failures.Count > NamedInSummary) _failures.RemoveAt(_failures.Count - 1);
         }
 
         // "Row 7 (INV-1007)" reads as "row 7 INV-1007" in a list of failures.
@@ -66,14 +68,14 @@ namespace OmiseLinks
                 string.Format(CultureInfo.InvariantCulture, " ({0:0.0} rows/s)", rate);
             if (Total is long total && total > 0)
             {
-                var record = new ProgressRecord(ActivityId, "Creating payment links", $"{Done} of {total} rows: {counts}")
+                var record = new ProgressRecord(ActivityId, "Creating payment links", $"{Done} of {total} rows done: {counts}")
                 {
                     PercentComplete = (int)Math.Min(100, Done * 100 / total),
                 };
                 if (rate > 0 && Done < total) record.SecondsRemaining = (int)Math.Ceiling((total - Done) / rate);
                 return record;
             }
-            return new ProgressRecord(ActivityId, "Creating payment links", $"{Done} rows: {counts}");
+            return new ProgressRecord(ActivityId, "Creating payment links", $"{Done} rows done: {counts}");
         }
 
         public ProgressRecord Completed() =>
@@ -87,7 +89,7 @@ namespace OmiseLinks
             var parts = new List<string>();
             if (Failed > 0)
             {
-                var named = string.Join(", ", _failures) + (Failed > _failures.Count ? $", and {Failed - _failures.Count} more" : "");
+                var named = string.Join(", ", _failures.Select(f => f.Text)) + (Failed > _failures.Count ? $", and {Failed - _failures.Count} more" : "");
                 parts.Add($"{Failed} of {Done} rows failed: {named}. Each failed row is the TargetObject of its error: " +
                     "collect them with -ErrorVariable failed, then $failed.TargetObject | Export-Csv failed.csv.");
             }

@@ -200,7 +200,7 @@ namespace OmiseLinks.Commands
                     },
                 };
                 if (label.Length > 0) record.CategoryInfo.TargetName = label;
-                _progress.CountFailure(label, string.Join(", ", problems.Select(p => p.Key).Distinct()));
+                _progress.CountFailure(number, label, string.Join(", ", problems.Select(p => p.Key).Distinct()));
                 WriteError(record);
                 return;
             }
@@ -275,7 +275,7 @@ namespace OmiseLinks.Commands
             var prefix = row.Label.Length > 0 ? row.Label + ": " : "";
             if (error is OmiseApiException api)
             {
-                _progress.CountFailure(row.Label, api.StatusCode.HasValue ? $"HTTP {api.StatusCode} {api.Code}" : (api.Code ?? api.Kind.ToString()));
+                _progress.CountFailure(row.Number, row.Label, api.StatusCode.HasValue ? $"HTTP {api.StatusCode} {api.Code}" : (api.Code ?? api.Kind.ToString()));
                 var record = ApiErrorRecord(api, row.Target, prefix + "Could not create the link " + row.Describe());
                 if (row.Label.Length > 0) record.CategoryInfo.TargetName = row.Label;
                 if (api.IsTransient)
@@ -289,7 +289,7 @@ namespace OmiseLinks.Commands
                 WriteError(record);
                 return;
             }
-            _progress.CountFailure(row.Label, error.GetType().Name);
+            _progress.CountFailure(row.Number, row.Label, error.GetType().Name);
             WriteError(new ErrorRecord(error, "CreateLinkFailed", ErrorCategory.NotSpecified, row.Target)
             {
                 ErrorDetails = new ErrorDetails(prefix + "Could not create the link " + row.Describe() + ": " + error.Message),

@@ -11,7 +11,7 @@ namespace OmiseLinks.Commands
     /// Remove-OmiseLink: deletes links so they can no longer be paid. The API keeps a deleted link (Deleted is True);
     /// removing it again, like removing an unknown id, is a non-terminating ObjectNotFound error for that id.
     /// -WhatIf and -Confirm name what is removed: the reference, the title, the amount and whether it was paid, from
-    /// the piped link or row, or read from the API when only an id is given.
+    /// a piped link, or read from the API (a GET) for an id or a CSV row, whose copy may be stale.
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "OmiseLink", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(Link))]
@@ -67,28 +67,19 @@ namespace OmiseLinks.Commands
         private string Describe(string id, string? reference)
         {
             string? title = null, money = null, state = null;
-            var piped = Id.Length == 1 ? InputObject : null;
-            if (piped?.BaseObject is Link || (piped != null && piped.Properties["Title"] != null))
+            // A piped Link is current; a row of an exported CSV may be stale (paid since), and a bare id says nothing:
+            // then read the link (a GET changes nothing) so the question names what it removes as it is now.
+            var link = Id.Length == 1 ? InputObject?.BaseObject as Link : null;
+            if (link == null)
             {
-                title = piped.Properties["Title"]?.Value?.ToString();
-                money = piped.Properties["AmountText"]?.Value?.ToString();
-                if (money == null && LinkFields.TryParseAmountText(piped.Properties["Amount"]?.Value?.ToString(), out var amount, out _)
-                    && piped.Properties["Currency"]?.Value is object currency)
-                    money = LinkOutput.FormatMoney(amount, currency.ToString());
-                bool Flag(string name) => string.Equals(piped.Properties[name]?.Value?.ToString(), "True", StringComparison.OrdinalIgnoreCase);
-                state = Flag("Deleted") ? "removed already" : Flag("Multiple") ? "multiple-use" : Flag("Used") ? "paid" : piped.Properties["Used"] != null ? "unpaid" : null;
-            }
-            else
-            {
-                // Only an id: read the link (a GET changes nothing) so the question names what it removes.
-                try
-                {
-                    var link = Run(ct => Client.GetLinkAsync(id, ct));
-                    title = link.Title;
-                    money = LinkOutput.FormatMoney(link.Amount, link.Currency);
-                    state = link.Deleted ? "removed already" : link.Multiple ? "multiple-use" : link.Used ? "paid" : "unpaid";
-                }
+                try { link = Run(ct => Client.GetLinkAsync(id, ct)); }
                 catch (OmiseApiException) { }
+            }
+            if (link != null)
+            {
+                title = link.Title;
+                money = LinkOutput.FormatMoney(link.Amount, link.Currency);
+                state = link.Deleted ? "removed already" : link.Multiple ? "multiple-use" : link.Used ? "paid" : "unpaid";
             }
             var text = reference == null ? id : $"{id} [{reference}]";
             if (title != null) text += $" '{title}'";
