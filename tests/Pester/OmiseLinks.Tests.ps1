@@ -73,7 +73,8 @@ Describe 'New-OmiseLink from a CSV file' {
 
         ($links.Title -join ',') | Should -Be 'before,after'
         $rowErrors.Count | Should -Be 1
-        $rowErrors[0].FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentTransformationError*'
+        $rowErrors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidAmount,*'
+        "$($rowErrors[0])" | Should -BeLike 'Row 2*'
         "$($rowErrors[0])" | Should -Match ([regex]::Escape("Amount '1,500'"))
         $rowErrors[0].TargetObject.Title | Should -Be 'bad'
         (Get-TestEmulatorStats -Emulator $emulator).links | Should -Be ($before.links + 2)

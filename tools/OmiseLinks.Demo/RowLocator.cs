@@ -33,9 +33,20 @@ internal sealed class RowLocator
             var reference = ColumnFor(row, ReferenceParameter) is { } refColumn ? row!.Properties[refColumn]?.Value as string : null;
             where.Add($"row {index + 1}" + (string.IsNullOrEmpty(reference) ? "" : $" ({reference})"));
         }
-        if (record.Exception is ParameterBindingException { ParameterName: { Length: > 0 } parameter })
+        var parameter = record.Exception is ParameterBindingException { ParameterName: { Length: > 0 } bound } ? bound : ParameterOfErrorId(record);
+        if (parameter != null)
             where.Add(ColumnFor(row, parameter) is { } column ? $"column '{column}'" : $"parameter -{parameter}");
         return (where.Count > 0 ? string.Join(", ", where) + ": " : "") + DemoRunner.MessageOf(record);
+    }
+
+    /// <summary>New-OmiseLink checks a row's values itself: InvalidAmount, MissingCurrency... name the parameter.</summary>
+    private string? ParameterOfErrorId(ErrorRecord record)
+    {
+        var id = record.FullyQualifiedErrorId.Split(',')[0];
+        foreach (var prefix in new[] { "Invalid", "Missing" })
+            if (id.StartsWith(prefix, StringComparison.Ordinal) && _columnsOfParameter.ContainsKey(id[prefix.Length..]))
+                return id[prefix.Length..];
+        return null;
     }
 
     private string? ColumnFor(PSObject? row, string parameter)
