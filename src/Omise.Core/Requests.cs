@@ -8,16 +8,19 @@ namespace Omise.Core
     /// <summary>What POST /links takes, already validated and typed.</summary>
     public sealed class LinkCreateRequest
     {
-        public static readonly IReadOnlyList<string> Currencies = new[] { "thb", "jpy", "sgd", "myr", "usd" };
+        public static readonly IReadOnlyList<string> Currencies = LinkFields.Currencies;
 
+        /// <summary>Checks every field with the one rule (LinkFields) and throws ArgumentException naming the first problem.</summary>
         public LinkCreateRequest(long amount, string currency, string title, string description, bool multiple)
         {
-            if (amount < 0) throw new ArgumentOutOfRangeException(nameof(amount), "The amount must be 0 or more.");
-            var lower = (currency ?? string.Empty).Trim().ToLowerInvariant();
-            if (Array.IndexOf((string[])Currencies, lower) < 0)
-                throw new ArgumentException($"The currency '{currency}' is not one of thb, jpy, sgd, myr, usd.", nameof(currency));
-            if (string.IsNullOrWhiteSpace(title)) throw new ArgumentException("The title is empty.", nameof(title));
-            if (string.IsNullOrWhiteSpace(description)) throw new ArgumentException("The description is empty.", nameof(description));
+            var amountProblem = LinkFields.AmountProblem(amount);
+            if (amountProblem != null) throw new ArgumentOutOfRangeException(nameof(amount), amountProblem);
+            var lower = LinkFields.NormalizeCurrency(currency, out var currencyProblem);
+            if (lower == null) throw new ArgumentException(currencyProblem, nameof(currency));
+            var titleProblem = LinkFields.TextProblem("Title", title);
+            if (titleProblem != null) throw new ArgumentException(titleProblem, nameof(title));
+            var descriptionProblem = LinkFields.TextProblem("Description", description);
+            if (descriptionProblem != null) throw new ArgumentException(descriptionProblem, nameof(description));
             Amount = amount;
             Currency = lower;
             Title = title;

@@ -14,11 +14,18 @@ namespace OmiseLinks
     /// </summary>
     public abstract class LinkCommandBase : OmiseApiCmdlet
     {
-        protected void WriteLink(Link link)
+        protected void WriteLink(Link link, string? reference = null)
         {
             ResolveSession().RememberLink(link.Id);
-            WriteObject(LinkOutput.Wrap(link));
+            WriteObject(LinkOutput.Wrap(link, reference));
         }
+
+        /// <summary>A reference given as a cell or parameter: trimmed; null when there is none.</summary>
+        protected static string? ReferenceOf(string? reference) =>
+            string.IsNullOrWhiteSpace(reference) ? null : reference!.Trim();
+
+        /// <summary>"link_x (INV-1007)", how errors name an id that came with a reference.</summary>
+        protected static string Named(string id, string? reference) => reference == null ? id : $"{id} ({reference})";
 
         /// <summary>The -Skip/-First window of a command with SupportsPaging.</summary>
         protected PageWindow RequestedWindow() => new PageWindow

@@ -75,9 +75,9 @@ public class HelpTests
         Assert.Empty(result.Errors);
         Assert.Equal(
             [
-                "System.Int64", "0", "True (ByPropertyName)", "AmountSatang, AmountCents, AmountMinor, MinorAmount", "true",
+                "System.Object", "0", "True (ByPropertyName)", "AmountSatang, AmountCents, AmountMinor, MinorAmount", "false",
                 "thb,jpy,sgd,myr,usd",
-                "Amount,Currency,Title,Description,MaxAttempts,Multiple,Reference,ReuseExisting,Session,ThrottleLimit,WhatIf,Confirm",
+                "Amount,Currency,Title,Description,InputObject,MaxAttempts,Multiple,Reference,ReuseExisting,Session,ThrottleLimit,WhatIf,Confirm",
                 "0",
                 "4",
             ],

@@ -27,7 +27,7 @@ public class NewOmiseLinkTests
         for (var i = 0; i < 12; i++)
         {
             var link = result.Output[i];
-            Assert.Equal("OmiseLinks.Link", link.TypeNames[0]);
+            Assert.Equal(["OmiseLinks.Link#Reference", "OmiseLinks.Link"], link.TypeNames.Take(2));
             Assert.Equal($"Invoice {i + 1}", link.Properties["Title"].Value);
             Assert.Equal($"INV-{i + 1:000}", link.Properties["Reference"].Value);
             Assert.Equal((long)((i + 1) * 1000), link.Properties["Amount"].Value);
@@ -36,7 +36,7 @@ public class NewOmiseLinkTests
             Assert.StartsWith("https://link.omise.co/", (string)link.Properties["PaymentUri"].Value);
         }
         var names = result.Output[0].Properties.Select(p => p.Name).ToArray();
-        Assert.Equal(["Reference", "Reused", "Id", "LiveMode", "Location", "Amount", "Currency", "Used", "Multiple", "Title", "Description",
+        Assert.Equal(["Reference", "Reused", "Id", "LiveMode", "Location", "Amount", "Currency", "AmountText", "Used", "Multiple", "Title", "Description",
             "PaymentUri", "CreatedAt", "UsedAt", "Deleted", "DeletedAt", "Charges"], names);
         Assert.Equal(12, bed.Emulator.Links.Count);
         Assert.All(bed.Emulator.Links, l => Assert.Contains(l.Currency, new[] { "THB", "USD" }));
@@ -75,17 +75,16 @@ public class NewOmiseLinkTests
         var result = bed.Run("$rows | New-OmiseLink -ThrottleLimit 1");
 
         var error = Assert.Single(result.Errors);
-        Assert.Equal("ParameterArgumentTransformationError,OmiseLinks.Commands.NewOmiseLinkCommand", error.FullyQualifiedErrorId);
+        Assert.Equal("InvalidAmount,OmiseLinks.Commands.NewOmiseLinkCommand", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidData, error.CategoryInfo.Category);
-        Assert.Contains("'Amount'", error.ToString());
-        Assert.Contains($"Amount '{amount}'", error.ToString());
+        Assert.StartsWith($"Row 2: Amount '{amount}'", error.ToString());
         Assert.Equal("bad", ((PSObject)error.TargetObject).Properties["title"].Value);
         Assert.Equal(["before", "after"], bed.Emulator.Links.Select(l => l.Title));
         Assert.Equal([100L, 300L], bed.Emulator.Links.Select(l => l.Amount));
     }
 
     [Fact]
-    public async Task A_negative_amount_is_refused_by_the_range_check_and_zero_is_allowed()
+    public async Task A_negative_amount_is_refused_and_zero_is_allowed()
     {
         await using var bed = await TestBed.StartAsync();
         bed.Shell.SetVariable("rows", new[] { Row("-5", "thb", "negative"), Row("0", "thb", "customer enters amount"), Row(" 42 ", "jpy", "padded") });
@@ -93,8 +92,8 @@ public class NewOmiseLinkTests
         var result = bed.Run("$rows | New-OmiseLink");
 
         var error = Assert.Single(result.Errors);
-        Assert.Equal("ParameterArgumentValidationError,OmiseLinks.Commands.NewOmiseLinkCommand", error.FullyQualifiedErrorId);
-        Assert.Contains("'Amount'", error.ToString());
+        Assert.Equal("InvalidAmount,OmiseLinks.Commands.NewOmiseLinkCommand", error.FullyQualifiedErrorId);
+        Assert.StartsWith("Row 1: Amount '-5' has a sign", error.ToString());
         Assert.Equal([0L, 42L], bed.Emulator.Links.Select(l => l.Amount));
     }
 
@@ -138,8 +137,8 @@ public class NewOmiseLinkTests
         var result = bed.Run("$rows | New-OmiseLink");
 
         var error = Assert.Single(result.Errors);
-        Assert.Equal("ParameterArgumentValidationError,OmiseLinks.Commands.NewOmiseLinkCommand", error.FullyQualifiedErrorId);
-        Assert.Contains("'Currency'", error.ToString());
+        Assert.Equal("InvalidCurrency,OmiseLinks.Commands.NewOmiseLinkCommand", error.FullyQualifiedErrorId);
+        Assert.StartsWith("Row 1: Currency 'EUR' is not one of", error.ToString());
         Assert.Equal("SGD", Assert.Single(bed.Emulator.Links).Currency);
     }
 
@@ -171,7 +170,7 @@ public class NewOmiseLinkTests
         Assert.Empty(bed.Emulator.Links);
         var whatIf = bed.Shell.Host.Lines.Where(l => l.StartsWith("What if:")).ToList();
         Assert.Equal(2, whatIf.Count);
-        Assert.Contains("\"Create payment link\" on target \"'ok' (1.00 THB), single-use", whatIf[0]);
+        Assert.Contains("\"Create payment link\" on target \"Row 1: 'ok' (1.00 THB), single-use", whatIf[0]);
         Assert.Contains("'ok too' (200 JPY)", whatIf[1]);
     }
 

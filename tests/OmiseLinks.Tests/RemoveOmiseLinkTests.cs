@@ -10,12 +10,15 @@ public class RemoveOmiseLinkTests
         await using var bed = await TestBed.StartAsync();
         var link = bed.Emulator.AddLink(5000, "thb", "Invoice 9", "Repair", false);
 
-        var result = bed.Run($"Remove-OmiseLink -Id {link.Id} -WhatIf");
+        var result = bed.Run($"Remove-OmiseLink -Id {link.Id} -Reference INV-9 -WhatIf");
 
         Assert.Empty(result.Errors);
         Assert.Empty(result.Output);
-        Assert.Equal(0, bed.Emulator.RequestCount);
+        // Only an id was given: one GET reads the link so the question can name it; nothing is removed.
+        Assert.Equal(1, bed.Emulator.RequestCount);
         Assert.False(bed.Emulator.Links.Single().Deleted);
+        Assert.Contains($"\"Remove payment link\" on target \"{link.Id} [INV-9] 'Invoice 9' 50.00 THB, unpaid\"",
+            Assert.Single(bed.Shell.Host.Lines, l => l.StartsWith("What if:")));
     }
 
     [Fact]

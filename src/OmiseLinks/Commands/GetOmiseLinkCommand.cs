@@ -27,6 +27,12 @@ namespace OmiseLinks.Commands
         [ArgumentCompleter(typeof(LinkIdCompleter))]
         public string[] Id { get; set; } = Array.Empty<string>();
 
+        /// <summary>The reference (invoice...) of the input row or link, copied onto what this command outputs, so results join back to their rows. Not sent to Omise.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = IdSet)]
+        [Alias("Invoice", "InvoiceId", "InvoiceNumber", "InvoiceNo", "OrderId", "Ref",
+            "Invoice No", "Invoice No.", "Invoice #", "Invoice Number", "Reference No", "Ref No")]
+        public string? Reference { get; set; }
+
         /// <summary>Only links created at or after this time (a date without a zone is local time).</summary>
         [Parameter(ParameterSetName = ListSet)]
         public DateTime? From { get; set; }
@@ -70,7 +76,7 @@ namespace OmiseLinks.Commands
             switch (ParameterSetName)
             {
                 case IdSet:
-                    foreach (var id in Id) GetOne(id);
+                    foreach (var id in Id) GetOne(id, ReferenceOf(Reference));
                     break;
                 case ListSet:
                     WalkAll(LinkPaging.Links(Client,
@@ -83,16 +89,16 @@ namespace OmiseLinks.Commands
             }
         }
 
-        private void GetOne(string id)
+        private void GetOne(string id, string? reference)
         {
             if (!IsLinkId(id)) return;
             try
             {
-                WriteLink(Run(ct => Client.GetLinkAsync(id, ct)));
+                WriteLink(Run(ct => Client.GetLinkAsync(id, ct)), reference);
             }
             catch (OmiseApiException ex)
             {
-                WriteApiError(ex, id, $"Could not get the link {id}");
+                WriteApiError(ex, id, $"Could not get the link {Named(id, reference)}");
             }
         }
 
@@ -100,7 +106,7 @@ namespace OmiseLinks.Commands
         {
             try
             {
-                WritePages(pager, WriteLink);
+                WritePages(pager, link => WriteLink(link));
             }
             catch (OmiseApiException ex)
             {

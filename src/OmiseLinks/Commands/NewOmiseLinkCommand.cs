@@ -20,37 +20,42 @@ namespace OmiseLinks.Commands
     {
         public const int DefaultThrottleLimit = 4;
 
-        /// <summary>In the smallest currency unit (satang, cents; yen as is). 0 lets the customer enter the amount.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        /// <summary>
+        /// In the smallest currency unit (satang, cents; yen as is). 0 lets the customer enter the amount. Digits only
+        /// when given as text (a CSV cell); taken as it comes at binding and checked per row in ProcessRecord, so a bad
+        /// cell is an error naming its row, never the binder's anonymous one.
+        /// </summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("AmountSatang", "AmountCents", "AmountMinor", "MinorAmount")]
-        [StrictAmount]
-        [ValidateRange(0, long.MaxValue)]
-        public long Amount { get; set; }
+        public object? Amount { get; set; }
 
-        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        /// <summary>thb, jpy, sgd, myr or usd, any case, white space around ignored (tab-completes).</summary>
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
         [Alias("Ccy", "CurrencyCode")]
-        [ValidateSet("thb", "jpy", "sgd", "myr", "usd", IgnoreCase = true)]
-        public string Currency { get; set; } = string.Empty;
+        [ArgumentCompleter(typeof(CurrencyCompleter))]
+        public string? Currency { get; set; }
 
-        [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 2, ValueFromPipelineByPropertyName = true)]
         [Alias("Subject", "LinkTitle")]
-        [ValidateNotNullOrEmpty]
-        public string Title { get; set; } = string.Empty;
+        public string? Title { get; set; }
 
-        [Parameter(Mandatory = true, Position = 3, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 3, ValueFromPipelineByPropertyName = true)]
         [Alias("Desc", "Details", "Memo")]
-        [ValidateNotNullOrEmpty]
-        public string Description { get; set; } = string.Empty;
+        public string? Description { get; set; }
 
-        /// <summary>A multiple-use link (can be paid more than once).</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        /// <summary>
+        /// A multiple-use link (can be paid more than once). A row's multiple column (or its aliases) is read per row in
+        /// ProcessRecord, not by the binder: a switch cannot take a cell leniently, and a bad cell must name its row.
+        /// </summary>
+        [Parameter]
         [Alias("MultipleUse", "MultiUse", "Reusable")]
         [CsvBoolean("Multiple")]
         public SwitchParameter Multiple { get; set; }
 
         /// <summary>Your own reference for the row (invoice number...), copied onto the output Link to join it back. Not sent to Omise.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Invoice", "InvoiceId", "InvoiceNumber", "InvoiceNo", "OrderId", "Ref")]
+        [Alias("Invoice", "InvoiceId", "InvoiceNumber", "InvoiceNo", "OrderId", "Ref",
+            "Invoice No", "Invoice No.", "Invoice #", "Invoice Number", "Reference No", "Ref No")]
         public string? Reference { get; set; }
 
         /// <summary>How many requests may be in flight at once (1 to 10; Omise asks for at most 10).</summary>
@@ -67,36 +72,39 @@ namespace OmiseLinks.Commands
         [Parameter]
         public SwitchParameter ReuseExisting { get; set; }
 
-        /// <summary>The whole input row, kept as the target of its error record.</summary>
-        [Parameter(ValueFromPipeline = true, DontShow = true)]
-        public PSObject? InputObject { get; set; }
+        /// <summary>
+        /// The input rows. Piped rows arrive here one at a time; an array given as -InputObject $rows is read row by row
+        /// (each column by parameter name or alias, as the binder would), and its count gives progress a percentage.
+        /// </summary>
+        [Parameter(ValueFromPipeline = true)]
+        public PSObject[]? InputObject { get; set; }
 
         private sealed class Row
         {
-            public Row(object target, RowCreation creation, string? reference, long number)
+            public Row(object target, RowCreation creation, long? number, string? reference)
             {
                 Target = target;
                 Creation = creation;
-                Reference = reference;
                 Number = number;
+                Reference = reference;
             }
             public object Target { get; }
             public RowCreation Creation { get; }
             public LinkCreateRequest Request => Creation.Request;
+            /// <summary>1 for the first input row (the first line after a CSV header); null for a command-line call.</summary>
+            public long? Number { get; }
             public string? Reference { get; }
-            public long Number { get; }
+            public string Label => RowLabel.Of(Number, Reference);
             public string Describe() => $"'{Request.Title}' ({LinkOutput.FormatMoney(Request.Amount, Request.Currency)})";
         }
+
+        private static readonly RowReader Columns = new RowReader(typeof(NewOmiseLinkCommand));
+        private long _rowNumber;
 
         private OrderedWork<Row, CreateOutcome>? _work;
         private LinkCreator? _creator;
         private readonly RunProgress _progress = new RunProgress();
-        private long _rows;
         private bool _endReported;
-
-        /// <summary>How messages name a row: its number in the input, and its reference when it has one.</summary>
-        private static string RowName(long number, string? reference) =>
-            string.IsNullOrEmpty(reference) ? $"row {number}" : $"row {number} ({reference})";
 
         protected override void BeginProcessing()
         {
@@ -114,23 +122,134 @@ namespace OmiseLinks.Commands
 
         protected override void ProcessRecord()
         {
-            var number = ++_rows;
-            var request = new LinkCreateRequest(Amount, Currency, Title, Description, Multiple.IsPresent);
-            var creation = new RowCreation(request, RowName(number, Reference));
-            var row = new Row((object?)InputObject ?? request, creation, Reference, number);
-            var target = $"{row.Describe()}, {(request.Multiple ? "multiple-use" : "single-use")}, description '{request.Description}'";
-            if (!ShouldProcess(target, "Create payment link")) return;
+            WhileRunning(ProcessInput);
+        }
+
+        private void ProcessInput()
+        {
+            if (MyInvocation.ExpectingInput)
+            {
+                // Piped: the binder has bound this row's columns by name; InputObject is the row itself.
+                var row = InputObject != null && InputObject.Length > 0 ? InputObject[0] : null;
+                ProcessRow(row, ++_rowNumber, fromBinder: true);
+            }
+            else if (InputObject != null)
+            {
+                _progress.Total = InputObject.Length;
+                foreach (var row in InputObject) ProcessRow(row, ++_rowNumber, fromBinder: false);
+            }
+            else
+            {
+                ProcessRow(null, null, fromBinder: true);
+            }
+        }
+
+        /// <summary>
+        /// One row: skip it if wholly blank; check every field with the core's rule (LinkFields) so that any problem is
+        /// one error naming the row (number and reference) before anything is sent; then preview or submit it.
+        /// </summary>
+        private void ProcessRow(PSObject? row, long? number, bool fromBinder)
+        {
+            if (row != null && RowReader.IsBlank(row))
+            {
+                WriteVerbose($"Row {number}: every cell is empty; skipped (nothing created).");
+                _progress.Skip(number ?? 0);
+                return;
+            }
+
+            // Command-line values apply to every row; otherwise the row's own column (the binder has already done this
+            // for piped rows; for -InputObject $rows it is done here, with the same names).
+            object? Field(string name, object? bound) => bound ?? (fromBinder ? null : Columns.Get(row, name));
+            // Null: no reference column; "" : the column is there but this row's cell is empty.
+            var reference = Field(nameof(Reference), Reference)?.ToString().Trim();
+            var label = RowLabel.Of(number, reference);
+
+            var problems = new List<(string Id, string Key, string Text)>();
+            var amountValue = Field(nameof(Amount), Amount);
+            long amount = 0;
+            if (amountValue == null) problems.Add(("MissingAmount", "no amount column", Columns.Missing(row, nameof(Amount))));
+            else if (!StrictAmount.TryRead(amountValue, out amount, out var amountProblem)) problems.Add(("InvalidAmount", "amount", amountProblem!));
+
+            var currencyValue = Field(nameof(Currency), Currency);
+            string? currency = null;
+            if (currencyValue == null) problems.Add(("MissingCurrency", "no currency column", Columns.Missing(row, nameof(Currency))));
+            else
+            {
+                currency = LinkFields.NormalizeCurrency(currencyValue.ToString(), out var currencyProblem);
+                if (currency == null) problems.Add(("InvalidCurrency", "currency", currencyProblem!));
+            }
+
+            var title = CheckText(nameof(Title), Field(nameof(Title), Title), row, problems);
+            var description = CheckText(nameof(Description), Field(nameof(Description), Description), row, problems);
+
+            var multiple = Multiple.IsPresent;
+            if (!MyInvocation.BoundParameters.ContainsKey(nameof(Multiple)) && row != null)
+            {
+                var cell = Columns.Get(row, nameof(Multiple));
+                if (!CsvBooleanAttribute.TryRead(nameof(Multiple), cell, out multiple, out var multipleProblem))
+                    problems.Add(("InvalidMultiple", "multiple", multipleProblem!));
+            }
+
+            object target = (object?)row ?? new PSObject(new { Amount = amountValue, Currency = currencyValue, Title = title, Description = description });
+            LinkCreateRequest? request = null;
+            if (problems.Count == 0)
+            {
+                try { request = new LinkCreateRequest(amount, currency!, title!, description!, multiple); }
+                catch (ArgumentException ex) { problems.Add(("InvalidArgument", "fields", ex.Message)); }
+            }
+            if (request == null)
+            {
+                var damaged = problems.Any(p => p.Id == "TextEncodingDamaged");
+                var text = (label.Length > 0 ? label + ": " : "") + string.Join(" ", problems.Select(p => p.Text)) +
+                    (damaged ? " Nothing was sent for this row." : "");
+                var record = new ErrorRecord(new ArgumentException(text), problems[0].Id, ErrorCategory.InvalidData, target)
+                {
+                    ErrorDetails = new ErrorDetails(text)
+                    {
+                        RecommendedAction = damaged ? LinkFields.EncodingAdvice
+                            : "Fix the row, then run the file again with -ReuseExisting: rows already created are not created twice.",
+                    },
+                };
+                if (label.Length > 0) record.CategoryInfo.TargetName = label;
+                _progress.CountFailure(number, label, string.Join(", ", problems.Select(p => p.Key).Distinct()));
+                WriteError(record);
+                return;
+            }
+
+            var creation = new RowCreation(request, label.Length > 0 ? label : $"'{request.Title}'");
+            var rowState = new Row(target, creation, number, reference);
+            var what = (label.Length > 0 ? label + ": " : "") +
+                $"{rowState.Describe()}, {(request.Multiple ? "multiple-use" : "single-use")}, description '{request.Description}'";
+            if (!ShouldProcess(what, "Create payment link")) return;
 
             var creator = _creator!;
             using (OmiseTrace.Use(QueueTrace))
-                _work!.Submit(row, ct => creator.CreateAsync(creation, ct), CancellationToken);
-            WhileRunning(() => WriteFinished(wait: false));
+                _work!.Submit(rowState, ct => creator.CreateAsync(creation, ct), CancellationToken);
+            WriteFinished(wait: false);
+        }
+
+        private static string? CheckText(string field, object? value, PSObject? row, List<(string Id, string Key, string Text)> problems)
+        {
+            if (value == null)
+            {
+                problems.Add(("Missing" + field, "no " + field.ToLowerInvariant() + " column", Columns.Missing(row, field)));
+                return null;
+            }
+            var text = value.ToString();
+            var problem = LinkFields.TextProblem(field, text, withAdvice: false);
+            if (problem == null) return text;
+            var damaged = LinkFields.EncodingDamage(text) != null;
+            if (damaged && problems.Any(p => p.Id == "TextEncodingDamaged")) problem = $"So does {field} '{text}'.";
+            problems.Add((damaged ? "TextEncodingDamaged" : "Invalid" + field, damaged ? "text encoding" : field.ToLowerInvariant(), problem));
+            return null;
         }
 
         protected override void EndProcessing()
         {
             WhileRunning(() => WriteFinished(wait: true));
             if (_progress.Shown) WriteProgress(_progress.Completed());
+            var summary = _progress.Summary();
+            if (summary != null && _rowNumber > 0) WriteWarning(summary);
         }
 
         protected override void StopProcessing()
@@ -180,27 +299,30 @@ namespace OmiseLinks.Commands
             if (task.Status == TaskStatus.RanToCompletion)
             {
                 var outcome = task.Result;
-                var output = LinkOutput.Wrap(outcome.Link);
-                output.Properties.Add(new PSNoteProperty("Reference", row.Reference));
-                output.Properties.Add(new PSNoteProperty("Reused", outcome.Origin == LinkOrigin.Reused));
+                var output = LinkOutput.Wrap(outcome.Link, row.Reference, outcome.Origin == LinkOrigin.Reused);
                 ResolveSession().RememberLink(outcome.Link.Id);
                 _progress.Count(outcome.Origin);
                 WriteObject(output);
                 return;
             }
             if (task.IsCanceled) throw new PipelineStoppedException();
-            _progress.CountFailure();
             var error = task.Exception!.GetBaseException();
-            var where = RowName(row.Number, row.Reference);
+            var prefix = row.Label.Length > 0 ? row.Label + ": " : "";
             if (error is OmiseApiException api)
             {
-                var record = ApiErrorRecord(api, row.Target, $"Could not create the link of {where}, {row.Describe()}");
+                _progress.CountFailure(row.Number, row.Label, api.StatusCode.HasValue ? $"HTTP {api.StatusCode} {api.Code}" : (api.Code ?? api.Kind.ToString()));
+                var record = ApiErrorRecord(api, row.Target, prefix + "Could not create the link " + row.Describe());
+                if (row.Label.Length > 0) record.CategoryInfo.TargetName = row.Label;
                 if (api.IsTransient)
                     record.ErrorDetails.RecommendedAction = "Run the same input again with -ReuseExisting: rows whose link exists get it, the rest are created once.";
                 WriteApiError(record, api);
                 return;
             }
-            WriteError(new ErrorRecord(error, "CreateLinkFailed", ErrorCategory.NotSpecified, row.Target));
+            _progress.CountFailure(row.Number, row.Label, error.GetType().Name);
+            WriteError(new ErrorRecord(error, "CreateLinkFailed", ErrorCategory.NotSpecified, row.Target)
+            {
+                ErrorDetails = new ErrorDetails(prefix + "Could not create the link " + row.Describe() + ": " + error.Message),
+            });
         }
 
         /// <summary>

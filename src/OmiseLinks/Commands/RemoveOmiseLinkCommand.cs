@@ -10,6 +10,8 @@ namespace OmiseLinks.Commands
     /// <summary>
     /// Remove-OmiseLink: deletes links so they can no longer be paid. The API keeps a deleted link (Deleted is True);
     /// removing it again, like removing an unknown id, is a non-terminating ObjectNotFound error for that id.
+    /// -WhatIf and -Confirm name what is removed: the reference, the title, the amount and whether it was paid, from
+    /// a piped link, or read from the API (a GET) for an id or a CSV row, whose copy may be stale.
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "OmiseLink", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(Link))]
@@ -23,31 +25,67 @@ namespace OmiseLinks.Commands
         [ArgumentCompleter(typeof(LinkIdCompleter))]
         public string[] Id { get; set; } = Array.Empty<string>();
 
+        /// <summary>The reference (invoice...) of the input row or link, shown in -WhatIf/-Confirm and errors and copied onto -PassThru output. Not sent to Omise.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Invoice", "InvoiceId", "InvoiceNumber", "InvoiceNo", "OrderId", "Ref",
+            "Invoice No", "Invoice No.", "Invoice #", "Invoice Number", "Reference No", "Ref No")]
+        public string? Reference { get; set; }
+
         /// <summary>Output each removed link (Deleted is True) instead of nothing.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
+
+        /// <summary>The piped object itself (a link or a row), read for its title and amount to name it in -WhatIf/-Confirm.</summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        public PSObject? InputObject { get; set; }
 
         protected override void BeginProcessing() => ResolveSession();
 
         protected override void ProcessRecord()
         {
+            var reference = ReferenceOf(Reference);
             foreach (var id in Id)
             {
-                if (!IsLinkId(id) || !ShouldProcess(id, "Remove payment link")) continue;
+                if (!IsLinkId(id) || !ShouldProcess(Describe(id, reference), "Remove payment link")) continue;
                 try
                 {
                     var link = Run(ct => Client.DeleteLinkAsync(id, ct));
-                    WriteVerbose($"Removed {link.Id} ('{link.Title}', {LinkOutput.FormatMoney(link.Amount, link.Currency)})");
-                    if (PassThru) WriteLink(link);
+                    WriteVerbose($"Removed {Named(link.Id, reference)} ('{link.Title}', {LinkOutput.FormatMoney(link.Amount, link.Currency)})");
+                    if (PassThru) WriteLink(link, reference);
                 }
                 catch (OmiseApiException ex)
                 {
                     var context = ex.StatusCode == 404
-                        ? $"Could not remove the link {id}: there is no such link, or it was removed already"
-                        : $"Could not remove the link {id}";
+                        ? $"Could not remove the link {Named(id, reference)}: there is no such link, or it was removed already"
+                        : $"Could not remove the link {Named(id, reference)}";
                     WriteApiError(ex, id, context);
                 }
             }
+        }
+
+        /// <summary>"link_x [INV-1007] 'Invoice 1007' 1,500.50 THB, unpaid": what a person confirms.</summary>
+        private string Describe(string id, string? reference)
+        {
+            string? title = null, money = null, state = null;
+            // A piped Link is current; a row of an exported CSV may be stale (paid since), and a bare id says nothing:
+            // then read the link (a GET changes nothing) so the question names what it removes as it is now.
+            var link = Id.Length == 1 ? InputObject?.BaseObject as Link : null;
+            if (link == null)
+            {
+                try { link = Run(ct => Client.GetLinkAsync(id, ct)); }
+                catch (OmiseApiException) { }
+            }
+            if (link != null)
+            {
+                title = link.Title;
+                money = LinkOutput.FormatMoney(link.Amount, link.Currency);
+                state = link.Deleted ? "removed already" : link.Multiple ? "multiple-use" : link.Used ? "paid" : "unpaid";
+            }
+            var text = reference == null ? id : $"{id} [{reference}]";
+            if (title != null) text += $" '{title}'";
+            if (money != null) text += " " + money;
+            if (state != null) text += ", " + state;
+            return text;
         }
     }
 }
