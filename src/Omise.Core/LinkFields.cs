@@ -21,6 +21,8 @@ namespace Omise.Core
         /// ('-0' would silently be 0, '+5' and '-5' are not what an invoice means), no decimal point, no thousands
         /// separator, no exponent or hex: nothing is ever rounded or reinterpreted.
         /// </summary>
+        private static readonly char[] DecimalMarks = { '.', ',' };
+
         public static bool TryParseAmountText(string? text, out long amount, out string? problem)
         {
             amount = 0;
@@ -33,7 +35,7 @@ namespace Omise.Core
                 foreach (var c in trimmed)
                 {
                     if (c >= '0' && c <= '9') continue;
-                    problem = trimmed.IndexOfAny(new[] { '.', ',' }) >= 0
+                    problem = trimmed.IndexOfAny(DecimalMarks) >= 0
                         ? "is not a whole number of the smallest currency unit (no decimal point or thousands separator)"
                         : "is not a whole number";
                     break;

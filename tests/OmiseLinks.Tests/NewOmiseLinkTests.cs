@@ -185,13 +185,13 @@ public class NewOmiseLinkTests
 
         Assert.Equal(2, result.Errors.Count);
         Assert.Equal(4, bed.Emulator.FaultsInjected["500"]);
-        Assert.Contains(result.Verbose, v => v.Contains("row 1: POST /links failed (500 internal_error) and may have reached the server; looking for its link"));
-        Assert.Contains(result.Verbose, v => v.Contains("row 1: no link was made; sending it again with the same Idempotency-Key (attempt 2 of 2)"));
+        Assert.Contains(result.Verbose, v => v.Contains("Row 1: POST /links failed (500 internal_error) and may have reached the server; looking for its link"));
+        Assert.Contains(result.Verbose, v => v.Contains("Row 1: no link was made; sending it again with the same Idempotency-Key (attempt 2 of 2)"));
         Assert.Empty(bed.Emulator.Links);
         Assert.All(result.Errors, e => Assert.Equal(ErrorCategory.ResourceUnavailable, e.CategoryInfo.Category));
         Assert.All(result.Errors, e => Assert.StartsWith("InternalError,OmiseLinks.Commands.NewOmiseLinkCommand", e.FullyQualifiedErrorId));
         Assert.Equal("first", ((PSObject)result.Errors[0].TargetObject).Properties["title"].Value);
-        Assert.Contains("Could not create the link of row 1, 'first' (1.00 THB)", result.Errors[0].ToString());
+        Assert.Contains("Row 1: Could not create the link 'first' (1.00 THB)", result.Errors[0].ToString());
         Assert.Contains("HTTP 500", result.Errors[0].ToString());
     }
 
