@@ -8,7 +8,6 @@ namespace Omise.Core
     /// <summary>What POST /links takes, already validated and typed.</summary>
     public sealed class LinkCreateRequest
     {
-        public static readonly IReadOnlyList<string> Currencies = LinkFields.Currencies;
 
         /// <summary>Checks every field with the one rule (LinkFields) and throws ArgumentException naming the first problem.</summary>
         public LinkCreateRequest(long amount, string currency, string title, string description, bool multiple)

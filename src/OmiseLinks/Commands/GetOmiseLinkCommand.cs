@@ -56,7 +56,8 @@ namespace OmiseLinks.Commands
 
         /// <summary>Search only links in this currency.</summary>
         [Parameter(ParameterSetName = SearchSet)]
-        [ValidateSet("thb", "jpy", "sgd", "myr", "usd", IgnoreCase = true)]
+        [ValidateCurrency]
+        [ArgumentCompleter(typeof(CurrencyCompleter))]
         public string? Currency { get; set; }
 
         /// <summary>Oldest first (Chronological, the default) or newest first (ReverseChronological).</summary>
@@ -120,7 +121,7 @@ namespace OmiseLinks.Commands
             var search = new SearchQuery { Query = Query, Order = Order };
             if (Used.HasValue) search.Filters["used"] = Used.Value ? "true" : "false";
             if (Multiple.HasValue) search.Filters["multiple"] = Multiple.Value ? "true" : "false";
-            if (Currency != null) search.Filters["currency"] = Currency.ToLowerInvariant();
+            if (Currency != null) search.Filters["currency"] = LinkFields.NormalizeCurrency(Currency, out _)!;
             return search;
         }
     }
