@@ -38,3 +38,51 @@ public class FaultSuiteTests
         Assert.Contains(result.Verbose, v => v.Contains("adopting it instead of creating another"));
     }
 }
+
+/// <summary>
+/// The hostile suite (issue 8): the ordinary fault mix plus a server that stores links after answering 502, stores them
+/// after the client gave up waiting, answers 200 with bodies that are not links, and lists with "data": null; once with
+/// a server that honours Idempotency-Key and once with one that ignores it. What the server holds is counted after every
+/// late store has landed: exactly one link per row, none empty, none lost.
+/// </summary>
+public class HostileFaultSuiteTests
+{
+    [Theory]
+    [InlineData(2026, false)]
+    [InlineData(2027, true)]
+    public async Task Two_thousand_rows_against_a_hostile_server_end_as_exactly_one_link_each(int seed, bool serverIgnoresIdempotencyKey)
+    {
+        await using var bed = await TestBed.StartAsync(connect: false);
+        bed.Run("Connect-Omise -SecretKey $key -ApiUri $api -TimeoutSec 1");
+        bed.Emulator.IgnoreIdempotencyKey = serverIgnoresIdempotencyKey;
+        var faults = FaultOptions.HostileMix(seed);
+        faults.HangMs = 1500;
+        bed.Emulator.Faults = faults;
+        var rows = BulkCreationTests.Invoices(2000, prefix: $"S{seed}");
+        bed.Shell.SetVariable("rows", rows);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = bed.Run("$rows | New-OmiseLink -ThrottleLimit 10 -MaxAttempts 10");
+        for (var i = 0; i < 100 && bed.Emulator.PendingLateStores > 0; i++) await Task.Delay(50);
+        await Task.Delay(200);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(2000, result.Output.Count);
+        Assert.Equal(rows.Select(r => (string)r.Properties["invoice"].Value), result.Output.Select(o => (string)o.Properties["Reference"].Value));
+        Assert.All(result.Output, o => Assert.StartsWith("https://link.omise.co/", (string)o.Properties["PaymentUri"].Value));
+        var stored = bed.Emulator.Links;
+        Assert.Equal(2000, stored.Count);
+        Assert.Equal(stored.Select(l => l.Id).Order(), result.Output.Select(o => (string)o.Properties["Id"].Value).Order());
+        foreach (var (row, link) in rows.Zip(result.Output))
+        {
+            Assert.Equal(long.Parse((string)row.Properties["amount"].Value), link.Properties["Amount"].Value);
+            Assert.Equal(row.Properties["title"].Value, link.Properties["Title"].Value);
+        }
+        Assert.InRange(bed.Emulator.MaxConcurrentRequests, 1, 10);
+        foreach (var kind in new[] { "late-store-502", "late-store-timeout", "broken-answer", "list-data-null", "drop-after", "500" })
+            Assert.True(bed.Emulator.FaultsInjected[kind] > 0, $"no {kind} fault was injected");
+        Console.WriteLine($"seed {seed}, key {(serverIgnoresIdempotencyKey ? "ignored" : "honoured")}: 2000 rows in {watch.Elapsed.TotalSeconds:0.0} s, " +
+            $"{bed.Emulator.CreateLinkRequests} POSTs, {bed.Emulator.IdempotencyReplays} replays, {bed.Emulator.RequestCount} requests, " +
+            string.Join(", ", bed.Emulator.FaultsInjected.Where(f => f.Value > 0).Select(f => $"{f.Key} {f.Value}")));
+    }
+}
