@@ -18,6 +18,7 @@
         'Get-OmiseLink'
         'Remove-OmiseLink'
         'Get-OmiseLinkCharge'
+        'Export-OmiseLinkQRCode'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
