@@ -53,18 +53,19 @@ public sealed class ExportOmiseLinkQRCodeTests(ITestOutputHelper log) : IDisposa
 
         Assert.Empty(result.Errors);
         Assert.Equal(3, result.Output.Count);
-        var links = bed.Emulator.Links.OrderBy(l => l.CreatedAt).ToList();
+        // Output keeps input order; the emulator's store is in creation order, which concurrency may change.
+        var links = result.Output.Select(o => bed.Emulator.Links.Single(l => l.Id == Text(o, "LinkId"))).ToList();
         var expectedNames = new[] { "INV-2026-0101.png", "INV-2026-0102.png", links[2].Id + ".png" };
         for (var i = 0; i < 3; i++)
         {
             var file = result.Output[i];
             Assert.Equal("OmiseLinks.QRCodes.QRCodeFile", file.TypeNames[0]);
             Assert.Equal(["LinkId", "Reference", "PaymentUri", "Path"], file.Properties.Select(p => p.Name));
-            Assert.Equal(links[i].Id, Text(file, "LinkId"));
             Assert.Equal(links[i].PaymentUri, Text(file, "PaymentUri"));
             Assert.Equal(Path.Combine(Folder(), expectedNames[i]), Text(file, "Path"));
             AssertPngHolds(Text(file, "Path"), links[i].PaymentUri);
         }
+        Assert.Equal(["Thai lessons", "Tokyo seat", "No invoice"], links.Select(l => l.Title));
         Assert.Equal(["INV-2026-0101", "INV-2026-0102", null], result.Output.Select(o => (string?)o.Properties["Reference"].Value));
         Assert.Equal(expectedNames.Order(), Directory.GetFiles(Folder()).Select(Path.GetFileName).Order());
     }
@@ -192,5 +193,160 @@ public sealed class ExportOmiseLinkQRCodeTests(ITestOutputHelper log) : IDisposa
             Assert.Equal(references[i], result.Output[i].Properties["Reference"].Value);
             AssertPngHolds(Path.Combine(Folder(), names[i]), Uri(i));
         }
+    }
+
+    [Fact]
+    public async Task An_existing_file_is_an_error_naming_it_and_is_kept_unless_Force_and_the_other_rows_go_on()
+    {
+        await using var bed = await TestBed.StartAsync(connect: false);
+        Directory.CreateDirectory(Folder());
+        var kept = Path.Combine(Folder(), "INV-2.png");
+        File.WriteAllText(kept, "an earlier file");
+        bed.Shell.SetVariable("rows", new[] { Row("link_test_1", "INV-1", Uri(1)), Row("link_test_2", "INV-2", Uri(2)), Row("link_test_3", "INV-3", Uri(3)) });
+        bed.Shell.SetVariable("folder", Folder());
+
+        var first = bed.Run("$rows | Export-OmiseLinkQRCode -Path $folder");
+
+        var error = Assert.Single(first.Errors);
+        Assert.Equal("QRCodeFileExists,OmiseLinks.Commands.ExportOmiseLinkQRCodeCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ResourceExists, error.CategoryInfo.Category);
+        Assert.Contains(kept, error.ToString());
+        Assert.Contains("row 2 (INV-2)", error.ToString());
+        Assert.Contains("-Force", error.ToString());
+        Assert.Same(((PSObject[])bed.Shell.Runspace.SessionStateProxy.GetVariable("rows"))[1], error.TargetObject);
+        Assert.Equal("an earlier file", File.ReadAllText(kept));
+        Assert.Equal(["INV-1.png", "INV-3.png"], first.Output.Select(o => Path.GetFileName(Text(o, "Path"))));
+
+        var forced = bed.Run("$rows | Export-OmiseLinkQRCode -Path $folder -Force");
+
+        Assert.Empty(forced.Errors);
+        Assert.Equal(3, forced.Output.Count);
+        for (var i = 1; i <= 3; i++) AssertPngHolds(Path.Combine(Folder(), $"INV-{i}.png"), Uri(i));
+        Assert.Equal(3, Directory.GetFiles(Folder()).Length);
+    }
+
+    [Fact]
+    public async Task WhatIf_names_each_file_and_writes_nothing_not_even_the_folder()
+    {
+        await using var bed = await TestBed.StartAsync(connect: false);
+        bed.Shell.SetVariable("rows", new[] { Row("link_test_1", "INV-1", Uri(1)), Row("link_test_2", "INV-1", Uri(2)) });
+        bed.Shell.SetVariable("folder", Folder());
+
+        var result = bed.Run("$rows | Export-OmiseLinkQRCode -Path $folder -WhatIf");
+
+        Assert.Empty(result.Errors);
+        Assert.Empty(result.Output);
+        Assert.False(Directory.Exists(Folder()));
+        var shown = string.Join("\n", bed.Shell.Host.Lines);
+        Assert.Contains(Path.Combine(Folder(), "INV-1.png") + " (" + Uri(1) + ")", shown);
+        Assert.Contains(Path.Combine(Folder(), "INV-1-2.png") + " (" + Uri(2) + ")", shown);
+    }
+
+    [Fact]
+    public async Task The_cmdlet_never_prompts_it_declares_its_output_type_and_a_Low_confirm_impact()
+    {
+        await using var bed = await TestBed.StartAsync(connect: false);
+        var result = bed.Run("""
+            $command = Get-Command Export-OmiseLinkQRCode
+            $command.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].ConfirmImpact
+            $command.OutputType.Name
+            """);
+        Assert.Empty(result.Errors);
+        Assert.Equal(ConfirmImpact.Low, result.Output[0].BaseObject);
+        Assert.Equal(["OmiseLinks.QRCodes.QRCodeFile", "System.Management.Automation.PSObject"], result.Output.Skip(1).Select(o => o.ToString()));
+    }
+
+    [Fact]
+    public async Task A_row_without_an_absolute_http_URI_is_one_InvalidPaymentUri_error_naming_it_and_the_next_rows_go_on()
+    {
+        await using var bed = await TestBed.StartAsync(connect: false);
+        var rows = new[]
+        {
+            Row("link_test_1", "INV-1", Uri(1)),
+            Row("link_test_2", "INV-2", "ftp://link.omise.co/X"),
+            Row("link_test_3", "", ""),
+            Row("link_test_4", "INV-4", "link.omise.co/NOSCHEME"),
+            Row("link_test_5", "INV-5", "/relative/path"),
+            Row("link_test_6", "INV-6", " https://link.omise.co/SPACE"),
+            Row("link_test_7", "INV-7", "javascript:alert(1)"),
+            Row("link_test_8", "INV-8", Uri(8)),
+        };
+        bed.Shell.SetVariable("rows", rows);
+        bed.Shell.SetVariable("folder", Folder());
+
+        var result = bed.Run("$rows | Export-OmiseLinkQRCode -Path $folder");
+
+        Assert.Equal(6, result.Errors.Count);
+        Assert.All(result.Errors, e =>
+        {
+            Assert.Equal("InvalidPaymentUri,OmiseLinks.Commands.ExportOmiseLinkQRCodeCommand", e.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.InvalidData, e.CategoryInfo.Category);
+        });
+        Assert.Equal([rows[1], rows[2], rows[3], rows[4], rows[5], rows[6]], result.Errors.Select(e => e.TargetObject));
+        Assert.Contains("row 2 (INV-2)", result.Errors[0].ToString());
+        Assert.Contains("'ftp://link.omise.co/X'", result.Errors[0].ToString());
+        Assert.Equal("Cannot make a QR code for row 3 (link_test_3): it has no PaymentUri.", result.Errors[1].ToString());
+        Assert.Equal(["INV-1.png", "INV-8.png"], result.Output.Select(o => Path.GetFileName(Text(o, "Path"))));
+        AssertPngHolds(Path.Combine(Folder(), "INV-8.png"), Uri(8));
+
+        var stopped = bed.Run("$rows | Export-OmiseLinkQRCode -Path $folder -Force -ErrorAction Stop");
+        Assert.NotNull(stopped.Terminating);
+        Assert.Equal("InvalidPaymentUri,OmiseLinks.Commands.ExportOmiseLinkQRCodeCommand", stopped.Terminating!.ErrorRecord.FullyQualifiedErrorId);
+    }
+
+    [Fact]
+    public async Task PassThru_writes_each_input_link_with_QRCodePath_so_one_CSV_serves_the_invoice_mail_merge()
+    {
+        await using var bed = await TestBed.StartAsync();
+        bed.Shell.SetVariable("rows", new[]
+        {
+            TestBed.CsvRow(("amount", "150050"), ("currency", "thb"), ("title", "Invoice 1007"), ("description", "Consulting"), ("invoice", "INV-1007")),
+            TestBed.CsvRow(("amount", "2500"), ("currency", "usd"), ("title", "Invoice 1008"), ("description", "Support"), ("invoice", "INV-1008")),
+        });
+        bed.Shell.SetVariable("folder", Folder());
+
+        var result = bed.Run("$rows | New-OmiseLink | Export-OmiseLinkQRCode -Path $folder -PassThru");
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(2, result.Output.Count);
+        foreach (var link in result.Output)
+        {
+            Assert.Equal("OmiseLinks.Link", link.TypeNames[0]);
+            var path = Text(link, "QRCodePath");
+            Assert.Equal(Path.Combine(Folder(), Text(link, "Reference") + ".png"), path);
+            AssertPngHolds(path, Text(link, "PaymentUri"));
+        }
+
+        // The engine here has no Export-Csv: the columns it would write are the properties, in this order (note properties first).
+        var columns = bed.Run("@($rows | New-OmiseLink | Export-OmiseLinkQRCode -Path $folder -PassThru -Force)[0].psobject.Properties.Name");
+        Assert.Empty(columns.Errors);
+        Assert.Equal(["Reference", "Reused", "QRCodePath", "Id", "LiveMode", "Location", "Amount", "Currency", "Used", "Multiple", "Title", "Description",
+            "PaymentUri", "CreatedAt", "UsedAt", "Deleted", "DeletedAt", "Charges"], columns.Output.Select(o => o.ToString()));
+
+        // A row read back from that CSV has QRCodePath already: a new run puts the new path in it.
+        var again = TestBed.CsvRow(("Id", "link_test_9"), ("Reference", "INV-9"), ("PaymentUri", Uri(9)), ("QRCodePath", "old.png"));
+        bed.Shell.SetVariable("again", again);
+        var rerun = bed.Run("$again | Export-OmiseLinkQRCode -Path $folder -PassThru");
+        Assert.Empty(rerun.Errors);
+        Assert.Equal(Path.Combine(Folder(), "INV-9.png"), Text(rerun.Output.Single(), "QRCodePath"));
+    }
+
+    [Fact]
+    public async Task A_Path_that_is_a_file_stops_the_command_before_any_row_and_a_relative_Path_is_under_the_PowerShell_location()
+    {
+        await using var bed = await TestBed.StartAsync(connect: false);
+        var file = Path.Combine(_temp.FullName, "a-file");
+        File.WriteAllText(file, "");
+        bed.Shell.SetVariable("rows", new[] { Row("link_test_1", "INV-1", Uri(1)) });
+        bed.Shell.SetVariable("file", file);
+
+        var result = bed.Run("$rows | Export-OmiseLinkQRCode -Path $file");
+        Assert.Equal("PathIsAFile,OmiseLinks.Commands.ExportOmiseLinkQRCodeCommand", result.FirstError!.FullyQualifiedErrorId);
+        Assert.Empty(result.Output);
+
+        bed.Shell.Runspace.SessionStateProxy.Path.SetLocation(_temp.FullName);
+        var relative = bed.Run("$rows | Export-OmiseLinkQRCode -Path ./nested/qr");
+        Assert.Empty(relative.Errors);
+        Assert.Equal(Path.Combine(_temp.FullName, "nested", "qr", "INV-1.png"), Text(relative.Output.Single(), "Path"));
     }
 }
