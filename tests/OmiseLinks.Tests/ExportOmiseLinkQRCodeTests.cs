@@ -349,4 +349,81 @@ public sealed class ExportOmiseLinkQRCodeTests(ITestOutputHelper log) : IDisposa
         Assert.Empty(relative.Errors);
         Assert.Equal(Path.Combine(_temp.FullName, "nested", "qr", "INV-1.png"), Text(relative.Output.Single(), "Path"));
     }
+
+    [Theory]
+    [InlineData("Png")]
+    [InlineData("Svg")]
+    public async Task A_thousand_links_each_get_their_own_file_that_reads_back_with_time_and_memory_in_the_test_output(string format)
+    {
+        const int count = 1000;
+        await using var bed = await TestBed.StartAsync(connect: false);
+        bed.Shell.SetVariable("rows", Enumerable.Range(1, count).Select(i => Row($"link_test_{i:0000}", $"INV-2026-{i:0000}", Uri(i))).ToArray());
+        bed.Shell.SetVariable("folder", Folder());
+        bed.Run($"@($rows[0]) | Export-OmiseLinkQRCode -Path $folder -Format {format} -WhatIf"); // loads the cmdlet and QRCoder once
+
+        GC.Collect();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var process = Process.GetCurrentProcess();
+        var peakBefore = process.PeakWorkingSet64;
+        var watch = Stopwatch.StartNew();
+        var result = bed.Run($"$rows | Export-OmiseLinkQRCode -Path $folder -Format {format}");
+        var took = watch.Elapsed;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        process.Refresh();
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(count, result.Output.Count);
+        var files = Directory.GetFiles(Folder());
+        Assert.Equal(count, files.Length);
+        var bytes = files.Sum(f => new FileInfo(f).Length);
+        log.WriteLine($"{count} {format} files in {took.TotalSeconds:0.00} s ({took.TotalMilliseconds / count:0.00} ms a link, hosted engine included); " +
+            $"{bytes / count:N0} bytes a file on average; {allocated / 1024.0 / 1024.0:0.0} MB allocated in all ({allocated / count / 1024.0:0.0} KB a link); " +
+            $"peak working set {peakBefore / 1024 / 1024} MB before, {process.PeakWorkingSet64 / 1024 / 1024} MB after");
+
+        var read = Stopwatch.StartNew();
+        for (var i = 1; i <= count; i++)
+        {
+            var path = Path.Combine(Folder(), $"INV-2026-{i:0000}.{format.ToLowerInvariant()}");
+            var text = format == "Png" ? QRCodeReading.DecodePng(File.ReadAllBytes(path)).Text : QRCodeReading.DecodeSvg(File.ReadAllText(path), scale: 3).Text;
+            Assert.Equal(Uri(i), text);
+        }
+        log.WriteLine($"Read back and checked all {count} in {read.Elapsed.TotalSeconds:0.00} s");
+        Assert.True(took < TimeSpan.FromSeconds(60), $"{count} files took {took}");
+    }
+
+    [Fact]
+    public async Task Writing_codes_loads_QRCoder_from_the_module_folder_and_never_System_Drawing_and_the_51_resolver_answers_for_QRCoder()
+    {
+        await using var bed = await TestBed.StartAsync(connect: false);
+        bed.Shell.SetVariable("rows", new[] { Row("link_test_1", "INV-1", Uri(1)) });
+        bed.Shell.SetVariable("folder", Folder());
+        Assert.Empty(bed.Run("$rows | Export-OmiseLinkQRCode -Path $folder; $rows | Export-OmiseLinkQRCode -Path $folder -Format Svg").Errors);
+
+        var result = bed.Run("""
+            $module = Get-Module OmiseLinks
+            $folder = [IO.Path]::GetDirectoryName($module.Path)
+            $qrcoder = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'QRCoder' }
+            [IO.Path]::GetDirectoryName($qrcoder.Location)
+            $folder
+            @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'System.Drawing.Common' }).Count
+
+            # What Windows PowerShell 5.1 does when OmiseLinks.dll asks for QRCoder: the module's resolver answers from its folder.
+            $initializer = $module.ImplementingAssembly.GetType('OmiseLinks.ModuleInitializer')
+            $shouldResolve = $initializer.GetMethod('ShouldResolve', [Reflection.BindingFlags]'NonPublic,Static')
+            $shipped = [string[]]@([IO.Directory]::GetFiles($folder, '*.dll') | ForEach-Object { [IO.Path]::GetFileName($_) })
+            $reference = $module.ImplementingAssembly.GetReferencedAssemblies() | Where-Object Name -eq 'QRCoder'
+            $reference.FullName
+            $shouldResolve.Invoke($null, @($reference.FullName, [IO.Path]::Combine($folder, 'OmiseLinks.dll'), $folder, $shipped))
+            $drawing = $qrcoder.GetReferencedAssemblies() | Where-Object Name -eq 'System.Drawing.Common'
+            $null -eq $shouldResolve.Invoke($null, @($drawing.FullName, $qrcoder.Location, $folder, $shipped))
+            """);
+
+        Assert.Empty(result.Errors);
+        var lines = result.Output.Select(o => o?.ToString()).ToList();
+        Assert.Equal(lines[1], lines[0]);
+        Assert.Equal("0", lines[2]);
+        Assert.Equal("QRCoder, Version=1.8.1.0, Culture=neutral, PublicKeyToken=c4ed5b9ae8358a28", lines[3]);
+        Assert.Equal(Path.Combine(lines[1]!, "QRCoder.dll"), lines[4]);
+        Assert.Equal("True", lines[5]);
+    }
 }
