@@ -269,25 +269,28 @@ public sealed class ExportOmiseLinkQRCodeTests(ITestOutputHelper log) : IDisposa
             Row("link_test_5", "INV-5", "/relative/path"),
             Row("link_test_6", "INV-6", " https://link.omise.co/SPACE"),
             Row("link_test_7", "INV-7", "javascript:alert(1)"),
-            Row("link_test_8", "INV-8", Uri(8)),
+            Row("link_test_8", "INV-8", "https://link.omise.co/ใบแจ้งหนี้"),
+            Row("link_test_9", "INV-9", "https:///NOHOST"),
+            Row("link_test_10", "INV-10", Uri(10)),
         };
         bed.Shell.SetVariable("rows", rows);
         bed.Shell.SetVariable("folder", Folder());
 
         var result = bed.Run("$rows | Export-OmiseLinkQRCode -Path $folder");
 
-        Assert.Equal(6, result.Errors.Count);
+        Assert.Equal(8, result.Errors.Count);
         Assert.All(result.Errors, e =>
         {
             Assert.Equal("InvalidPaymentUri,OmiseLinks.Commands.ExportOmiseLinkQRCodeCommand", e.FullyQualifiedErrorId);
             Assert.Equal(ErrorCategory.InvalidData, e.CategoryInfo.Category);
         });
-        Assert.Equal([rows[1], rows[2], rows[3], rows[4], rows[5], rows[6]], result.Errors.Select(e => e.TargetObject));
+        Assert.Equal(rows[1..^1], result.Errors.Select(e => e.TargetObject));
         Assert.Contains("row 2 (INV-2)", result.Errors[0].ToString());
         Assert.Contains("'ftp://link.omise.co/X'", result.Errors[0].ToString());
         Assert.Equal("Cannot make a QR code for row 3 (link_test_3): it has no PaymentUri.", result.Errors[1].ToString());
-        Assert.Equal(["INV-1.png", "INV-8.png"], result.Output.Select(o => Path.GetFileName(Text(o, "Path"))));
-        AssertPngHolds(Path.Combine(Folder(), "INV-8.png"), Uri(8));
+        Assert.Equal(["INV-1.png", "INV-10.png"], result.Output.Select(o => Path.GetFileName(Text(o, "Path"))));
+        AssertPngHolds(Path.Combine(Folder(), "INV-1.png"), Uri(1));
+        AssertPngHolds(Path.Combine(Folder(), "INV-10.png"), Uri(10));
 
         var stopped = bed.Run("$rows | Export-OmiseLinkQRCode -Path $folder -Force -ErrorAction Stop");
         Assert.NotNull(stopped.Terminating);

@@ -206,13 +206,16 @@ namespace OmiseLinks.Commands
         private static string RowName(long number, string? name) =>
             string.IsNullOrEmpty(name) ? $"row {number}" : $"row {number} ({name})";
 
-        /// <summary>True for an absolute http or https URI with a host and no surrounding or inner white space.</summary>
+        /// <summary>
+        /// True for an absolute http or https URI with a host, written as a URI is: printable ASCII only, no white space
+        /// (other characters percent-encoded). So the code holds the text byte for byte, with no character set to guess.
+        /// </summary>
         internal static bool IsHttpUri(string? text, out Uri? uri)
         {
             uri = null;
             if (string.IsNullOrEmpty(text)) return false;
             foreach (var c in text!)
-                if (char.IsWhiteSpace(c) || char.IsControl(c)) return false;
+                if (c <= ' ' || c > '~') return false;
             if (!Uri.TryCreate(text, UriKind.Absolute, out var parsed)) return false;
             if (parsed.Scheme != Uri.UriSchemeHttps && parsed.Scheme != Uri.UriSchemeHttp) return false;
             if (string.IsNullOrEmpty(parsed.Host)) return false;
