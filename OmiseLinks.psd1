@@ -22,6 +22,7 @@
         'Get-OmiseLink'
         'Remove-OmiseLink'
         'Get-OmiseLinkCharge'
+        'Export-OmiseLinkQRCode'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
