@@ -5,6 +5,23 @@ namespace Omise.Emulator.Tests;
 public class AdminEndpointTests
 {
     [Fact]
+    public async Task Seed_stores_distinct_back_dated_links_listed_oldest_first()
+    {
+        await using var server = await EmulatorServer.StartAsync();
+        using var api = Api.Client(server);
+        using var admin = Api.Client(server, withKey: false);
+
+        var stats = await Api.Ok(await admin.PostAsync("_emulator/seed?count=250", null));
+
+        Assert.Equal(250, stats.GetProperty("links").GetInt32());
+        Assert.Equal(250, server.Links.Select(l => l.Title).Distinct().Count());
+        Assert.All(server.Links, l => Assert.True(l.CreatedAt < DateTimeOffset.UtcNow.AddHours(-23)));
+        var first = await Api.Ok(await api.GetAsync("links?limit=1"));
+        Assert.Equal("Seeded 1", first.GetProperty("data")[0].GetProperty("title").GetString());
+        Assert.Equal(400, (int)(await admin.PostAsync("_emulator/seed?count=0", null)).StatusCode);
+    }
+
+    [Fact]
     public async Task Stats_reset_and_faults_endpoints()
     {
         await using var server = await EmulatorServer.StartAsync();

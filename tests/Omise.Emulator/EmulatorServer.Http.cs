@@ -759,6 +759,16 @@ public sealed partial class EmulatorServer
                 }
                 return Reply.Ok(WireJson.Build(this, static (w, s) => s.IdempotencyJson(w)));
             }
+            if (route == "/_emulator/seed" && HttpMethods.IsPost(method))
+            {
+                var (fields, error) = await ReadFieldsAsync(ctx.Request, ctx.RequestAborted).ConfigureAwait(false);
+                if (error is { } e) return e;
+                var countText = fields!.TryGetValue("count", out var c) ? c.Text : ctx.Request.Query["count"].ToString();
+                if (!int.TryParse(countText, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < 1 || count > 1_000_000)
+                    return Reply.BadRequest("count must be a whole number from 1 to 1000000");
+                SeedLinks(count);
+                return Reply.Ok(StatsJson());
+            }
             const string linksPrefix = "/_emulator/links/";
             if (route.StartsWith(linksPrefix, StringComparison.Ordinal) && route.EndsWith("/pay", StringComparison.Ordinal) && HttpMethods.IsPost(method))
             {

@@ -223,6 +223,17 @@ public sealed partial class EmulatorServer : IAsyncDisposable
     }
 
     /// <summary>
+    /// Stores <paramref name="count"/> distinct single-use THB links ("Seeded 1" ... "Seeded N"), created a day ago one second
+    /// apart, oldest first: an account with history, for the -ReuseExisting benchmark.
+    /// </summary>
+    public void SeedLinks(int count)
+    {
+        var start = DateTimeOffset.UtcNow.AddDays(-1).AddSeconds(-count);
+        for (var i = 1; i <= count; i++)
+            AddLink(1000 + i, "thb", $"Seeded {i}", "Seeded link", false, start.AddSeconds(i));
+    }
+
+    /// <summary>
     /// Simulates a customer paying a link: adds a successful charge (amount defaults to the link's amount).
     /// A single-use link becomes used (used_at = now).
     /// </summary>

@@ -71,6 +71,13 @@ internal sealed class BenchShell : IDisposable
         return Run($"{Rows} | New-OmiseLink {parameters} | ForEach-Object {{ {sink} }}");
     }
 
+    /// <summary>Any script; links it writes to <c>$counter.Increment()</c> are counted as rows written.</summary>
+    public BulkRun Script(string script)
+    {
+        Counter.Reset();
+        return Run(script);
+    }
+
     /// <summary>The same rows and the same last stage without New-OmiseLink: what the PowerShell around the cmdlet costs.</summary>
     public BulkRun RowsOnly(int rows)
     {

@@ -104,6 +104,13 @@ internal sealed class EmulatorProcess : IDisposable
         EnsureOk(response, "POST /_emulator/reset");
     }
 
+    /// <summary>Stores <paramref name="count"/> distinct links created a day ago ("Seeded 1" ... "Seeded N").</summary>
+    public void Seed(int count)
+    {
+        using var response = _admin.PostAsync($"_emulator/seed?count={count}", content: null).GetAwaiter().GetResult();
+        EnsureOk(response, "POST /_emulator/seed");
+    }
+
     public EmulatorStats Stats()
     {
         using var response = _admin.GetAsync("_emulator/stats").GetAwaiter().GetResult();

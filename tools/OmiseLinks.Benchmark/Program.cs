@@ -22,14 +22,14 @@ internal static class Program
         {
             Console.WriteLine("dotnet run -c Release --project tools/OmiseLinks.Benchmark [-- --quick]");
             Console.WriteLine("  --quick   every scenario at a tenth of its size (a smoke check; published figures are from full runs)");
-            Console.WriteLine("  --only N  run only scenario N (1 to 5; may be given more than once)");
+            Console.WriteLine("  --only N  run only scenario N (1 to 6; may be given more than once)");
             return 0;
         }
         var only = new HashSet<int>();
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--quick") continue;
-            if (args[i] == "--only" && i + 1 < args.Length && int.TryParse(args[i + 1], out var n) && n is >= 1 and <= 5)
+            if (args[i] == "--only" && i + 1 < args.Length && int.TryParse(args[i + 1], out var n) && n is >= 1 and <= 6)
             {
                 only.Add(n);
                 i++;
@@ -61,6 +61,7 @@ internal static class Program
             if (Runs(3)) bench.Memory();
             if (Runs(4)) bench.Faults();
             if (Runs(5)) bench.ImportModule();
+            if (Runs(6)) bench.ReuseIndex();
             bench.Table.Print();
             return 0;
         }

@@ -237,6 +237,37 @@ internal sealed class Scenarios
             $"= {rows:N0}", written.Count == rows && distinctWritten == rows && writtenStored == rows && inOrder);
     }
 
+    /// <summary>
+    /// 6. -ReuseExisting on an account with 20,000 links at 50 ms latency: one row whose link exists (the newest). The index
+    /// is read once, first page then the rest ThrottleLimit (10) pages at a time: the floor is 200 pages / 10 x 50 ms = 1.0 s.
+    /// </summary>
+    public void ReuseIndex()
+    {
+        var links = Size(20_000);
+        const int throttle = 10;
+        Console.WriteLine($"6. -ReuseExisting on an account with {links:N0} links, {LatencyMs} ms added to every request, -ThrottleLimit {throttle}");
+        _emulator.SetFaults(NoFaults);
+        _emulator.Reset();
+        _emulator.Seed(links);
+        _emulator.SetFaults(new { latency_ms = LatencyMs });
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var run = _shell.Script($"New-OmiseLink -Amount {1000 + links} -Currency thb -Title 'Seeded {links}' -Description 'Seeded link' " +
+                                $"-ReuseExisting -ThrottleLimit {throttle} | Where-Object Reused | ForEach-Object {{ $counter.Increment() }}");
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        var stats = _emulator.Stats();
+        Require(run, 1, "reuse run");
+        RequireStored(stats, links, "reuse run");
+        var pages = (links + 99) / 100;
+        var floor = TimeSpan.FromMilliseconds((double)pages / throttle * LatencyMs);
+        var ratio = run.Elapsed / floor;
+        Console.WriteLine($"   {run.Elapsed.TotalSeconds:0.00} s for {stats.RequestCount} requests ({pages} list pages and one GET of the reused link); " +
+                          $"floor {floor.TotalSeconds:0.00} s, ratio {ratio:0.00}, max concurrent {stats.MaxConcurrentRequests}; " +
+                          $"{allocated / (1024.0 * 1024):0.0} MiB allocated in the client ({(double)allocated / links:0} B per link read)");
+        Table.Add("6 reuse index", $"{links:N0} links: time / floor", $"{ratio:0.00} ({run.Elapsed.TotalSeconds:0.00} s / {floor.TotalSeconds:0.00} s)", "<= 1.5", ratio <= 1.5);
+        Table.Add("6 reuse index", "max concurrent", stats.MaxConcurrentRequests.ToString(), $"<= {throttle}", stats.MaxConcurrentRequests <= throttle);
+        Console.WriteLine();
+    }
+
     /// <summary>5. Import-Module of the built module in a fresh process each time.</summary>
     public void ImportModule()
     {
