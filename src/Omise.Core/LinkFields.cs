@@ -51,6 +51,69 @@ namespace Omise.Core
         public const string AmountHint = "Write the amount in the smallest currency unit as digits only " +
             "(satang or cents: 150050 for 1,500.50 THB; yen as they are); amounts are never rounded.";
 
+        /// <summary>Digits after the decimal point in the currency's unit: JPY has none, the others two (satang, cents).</summary>
+        public static int MinorDigits(string currency) =>
+            string.Equals(currency, "jpy", StringComparison.OrdinalIgnoreCase) ? 0 : 2;
+
+        /// <summary>
+        /// A price in currency units written as text (1500.50 baht, 1500 yen) to the smallest unit, exactly: ASCII digits with
+        /// at most one '.' and no more decimals than the currency has (zeros past them are harmless and accepted). No sign, no
+        /// thousands separator or decimal comma, no exponent, no currency symbol, no other digits: whatever depends on a
+        /// culture or could be misread is refused, and nothing is ever rounded.
+        /// </summary>
+        public static bool TryParsePriceText(string? text, string currency, out long amount, out string? problem)
+        {
+            amount = 0;
+            var trimmed = (text ?? string.Empty).Trim();
+            var digits = MinorDigits(currency);
+            var unit = currency.ToUpperInvariant();
+            problem = PriceTextProblem(trimmed, digits, unit);
+            if (problem == null)
+            {
+                var point = trimmed.IndexOf('.');
+                var whole = point < 0 ? trimmed : trimmed.Substring(0, point);
+                var fraction = (point < 0 ? string.Empty : trimmed.Substring(point + 1)).TrimEnd('0');
+                if (fraction.Length > digits)
+                    problem = digits == 0
+                        ? $"has decimals, and {unit} has no smaller unit"
+                        : $"has {fraction.Length} decimals, and {unit} has {digits}";
+                else
+                {
+                    var minor = whole + fraction.PadRight(digits, '0');
+                    if (!long.TryParse(minor, NumberStyles.None, CultureInfo.InvariantCulture, out amount)) problem = "is too large";
+                }
+            }
+            if (problem == null) return true;
+            amount = 0;
+            problem = $"Price '{text}' {problem}. " + PriceHint;
+            return false;
+        }
+
+        private static string? PriceTextProblem(string trimmed, int digits, string unit)
+        {
+            if (trimmed.Length == 0) return "is empty";
+            if (trimmed[0] == '-' || trimmed[0] == '+') return "has a sign (prices are 0 or more, written without one)";
+            var points = 0;
+            for (var i = 0; i < trimmed.Length; i++)
+            {
+                var c = trimmed[i];
+                if (c >= '0' && c <= '9') continue;
+                if (c == '.')
+                {
+                    if (++points > 1 || i == 0 || i == trimmed.Length - 1) return "is not a plain number";
+                    continue;
+                }
+                if (c == ',') return "has a comma (a thousands separator or a decimal comma reads differently in every culture)";
+                if (char.IsDigit(c)) return "has digits other than 0-9";
+                if (c == 'e' || c == 'E') return "has an exponent";
+                return $"is not a plain number (write the price alone, in {unit} units)";
+            }
+            return null;
+        }
+
+        public const string PriceHint = "Write the price in currency units with a '.' for the decimals and nothing else " +
+            "(1500.50 for 1,500.50 THB; 1500 for 1,500 JPY); prices are never rounded.";
+
         /// <summary>The currency as sent (trimmed, lower case), or null with a problem.</summary>
         public static string? NormalizeCurrency(string? currency, out string? problem)
         {

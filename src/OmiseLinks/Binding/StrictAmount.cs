@@ -48,5 +48,30 @@ namespace OmiseLinks.Binding
             problem = LinkFields.AmountProblem(amount);
             return problem == null;
         }
+
+        /// <summary>
+        /// A price in currency units (a CSV cell, or a number typed in a script) to the smallest unit of <paramref name="currency"/>,
+        /// exactly. A typed number goes through the same text rule in its invariant form, so 1500.5 and "1500.5" read alike.
+        /// </summary>
+        public static bool TryReadPrice(object? inputData, string currency, out long amount, out string? problem)
+        {
+            var value = inputData is PSObject ps ? ps.BaseObject : inputData;
+            string? text;
+            switch (value)
+            {
+                case null: text = null; break;
+                case string s: text = s; break;
+                case decimal d: text = d.ToString(CultureInfo.InvariantCulture); break;
+                case double db when !double.IsNaN(db) && !double.IsInfinity(db) && Math.Abs(db) < 7.9e27: text = ((decimal)db).ToString(CultureInfo.InvariantCulture); break;
+                case float f when !float.IsNaN(f) && !float.IsInfinity(f): text = ((decimal)f).ToString(CultureInfo.InvariantCulture); break;
+                case long _: case int _: case short _: case byte _: case sbyte _: case ushort _: case uint _: case ulong _:
+                    text = Convert.ToString(value, CultureInfo.InvariantCulture); break;
+                default:
+                    amount = 0;
+                    problem = $"Price '{Convert.ToString(value, CultureInfo.InvariantCulture)}' is a {value.GetType().Name}, not a number. " + LinkFields.PriceHint;
+                    return false;
+            }
+            return LinkFields.TryParsePriceText(text, currency, out amount, out problem);
+        }
     }
 }

@@ -29,6 +29,14 @@ namespace OmiseLinks.Commands
         [Alias("AmountSatang", "AmountCents", "AmountMinor", "MinorAmount")]
         public object? Amount { get; set; }
 
+        /// <summary>
+        /// The amount in currency units instead of -Amount: 1500.50 (baht) is 150050 satang, 1500 (yen) is 1500 yen. Converted
+        /// exactly with the currency's decimals; a value with more decimals, a sign, a separator or an exponent fails its row.
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("PriceInUnits", "AmountInUnits", "MajorAmount")]
+        public object? Price { get; set; }
+
         /// <summary>thb, jpy, sgd, myr or usd, any case, white space around ignored (tab-completes).</summary>
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
         [Alias("Ccy", "CurrencyCode")]
@@ -166,9 +174,13 @@ namespace OmiseLinks.Commands
 
             var problems = new List<(string Id, string Key, string Text)>();
             var amountValue = Field(nameof(Amount), Amount);
+            var priceValue = Field(nameof(Price), Price);
             long amount = 0;
-            if (amountValue == null) problems.Add(("MissingAmount", "no amount column", Columns.Missing(row, nameof(Amount))));
-            else if (!StrictAmount.TryRead(amountValue, out amount, out var amountProblem)) problems.Add(("InvalidAmount", "amount", amountProblem!));
+            if (amountValue != null && priceValue != null)
+                problems.Add(("AmountAndPrice", "amount and price",
+                    $"The row gives both an amount ('{amountValue}', smallest unit) and a price ('{priceValue}', currency units): give one, so the sum cannot be read two ways."));
+            else if (amountValue == null && priceValue == null) problems.Add(("MissingAmount", "no amount column", MissingAmountText(row)));
+            else if (amountValue != null && !StrictAmount.TryRead(amountValue, out amount, out var amountProblem)) problems.Add(("InvalidAmount", "amount", amountProblem!));
 
             var currencyValue = Field(nameof(Currency), Currency);
             string? currency = null;
@@ -178,6 +190,9 @@ namespace OmiseLinks.Commands
                 currency = LinkFields.NormalizeCurrency(currencyValue.ToString(), out var currencyProblem);
                 if (currency == null) problems.Add(("InvalidCurrency", "currency", currencyProblem!));
             }
+            // A price needs the currency to know its decimals (2 for THB, 0 for JPY); without one its problem is the currency's.
+            if (amountValue == null && priceValue != null && currency != null && !StrictAmount.TryReadPrice(priceValue, currency, out amount, out var priceProblem))
+                problems.Add(("InvalidPrice", "price", priceProblem!));
 
             var title = CheckText(nameof(Title), Field(nameof(Title), Title), row, problems);
             var description = CheckText(nameof(Description), Field(nameof(Description), Description), row, problems);
@@ -226,6 +241,15 @@ namespace OmiseLinks.Commands
             using (OmiseTrace.Use(QueueTrace))
                 _work!.Submit(rowState, ct => creator.CreateAsync(creation, ct), CancellationToken);
             WriteFinished(wait: false);
+        }
+
+        /// <summary>Neither an amount nor a price: the near-miss column of either, else what is read.</summary>
+        private static string MissingAmountText(PSObject? row)
+        {
+            var price = Columns.Missing(row, nameof(Price));
+            if (price.IndexOf("looks like it", StringComparison.Ordinal) >= 0) return price;
+            var amount = Columns.Missing(row, nameof(Amount));
+            return amount + " A price in currency units (1500.50) can be given instead, in a price column or with -Price.";
         }
 
         private static string? CheckText(string field, object? value, PSObject? row, List<(string Id, string Key, string Text)> problems)
