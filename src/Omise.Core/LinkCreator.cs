@@ -210,10 +210,11 @@ namespace Omise.Core
             }
         }
 
-        private sealed class FieldsGate
+        private sealed class FieldsGate : IDisposable
         {
             public readonly SemaphoreSlim Semaphore = new SemaphoreSlim(1, 1);
             public int Users;
+            public void Dispose() => Semaphore.Dispose();
         }
 
         private FieldsGate EnterGate(string signature)
@@ -230,7 +231,12 @@ namespace Omise.Core
         {
             if (entered) gate.Semaphore.Release();
             lock (_sameFields)
-                if (--gate.Users == 0) _sameFields.Remove(signature);
+            {
+                // The last user leaves: nobody else holds or can reach this gate any more.
+                if (--gate.Users != 0) return;
+                _sameFields.Remove(signature);
+                gate.Dispose();
+            }
         }
     }
 }

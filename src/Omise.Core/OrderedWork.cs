@@ -11,6 +11,8 @@ namespace Omise.Core
     /// results and reports them, so a PowerShell cmdlet keeps every Write* call on its pipeline thread.
     /// At most <c>maxBuffered</c> items are held, so memory stays flat however many are submitted.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification =
+        "The semaphore's wait handle is never created, so there is nothing to release; work started here may still release a slot after its owner is done.")]
     public sealed class OrderedWork<TState, TResult>
     {
         private readonly Queue<Item> _queue = new Queue<Item>();

@@ -12,6 +12,8 @@ namespace OmiseLinks
     /// What every OmiseLinks cmdlet shares: cancellation on Ctrl+C, the core's trace lines written as Verbose on the
     /// pipeline thread, waiting for the core without blocking Stop, and API failures turned into ErrorRecords.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification =
+        "The token source has no timer to release, and requests started by the command may still observe its token after the command ends.")]
     public abstract class OmiseCmdlet : PSCmdlet
     {
         private readonly CancellationTokenSource _cancellation = new CancellationTokenSource();

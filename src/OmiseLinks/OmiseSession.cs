@@ -20,6 +20,7 @@ namespace OmiseLinks
         internal OmiseClient Client { get; }
 
         public Uri ApiUri => Client.Options.BaseUri;
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "An instance property so the session object shows it.")]
         public string ApiVersion => OmiseClientOptions.ApiVersion;
 
         /// <summary>Test or Live, from the key.</summary>

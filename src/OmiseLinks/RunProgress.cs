@@ -78,7 +78,7 @@ namespace OmiseLinks
             return new ProgressRecord(ActivityId, "Creating payment links", $"{Done} rows done: {counts}");
         }
 
-        public ProgressRecord Completed() =>
+        public static ProgressRecord Completed() =>
             new ProgressRecord(ActivityId, "Creating payment links", "Done") { RecordType = ProgressRecordType.Completed };
 
         /// <summary>

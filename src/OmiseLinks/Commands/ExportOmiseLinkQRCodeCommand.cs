@@ -223,10 +223,12 @@ namespace OmiseLinks.Commands
             return true;
         }
 
+        private static readonly char[] PathSeparators = { '/' };
+
         /// <summary>A name for a row with neither reference nor id: the last segment of the URI's path (a link's code), or "qrcode".</summary>
         private static string LastSegment(Uri uri)
         {
-            var segments = uri.AbsolutePath.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries);
+            var segments = uri.AbsolutePath.Split(PathSeparators, StringSplitOptions.RemoveEmptyEntries);
             return segments.Length == 0 ? "qrcode" : Uri.UnescapeDataString(segments[segments.Length - 1]);
         }
     }

@@ -271,7 +271,7 @@ namespace OmiseLinks.Commands
         protected override void EndProcessing()
         {
             WhileRunning(() => WriteFinished(wait: true));
-            if (_progress.Shown) WriteProgress(_progress.Completed());
+            if (_progress.Shown) WriteProgress(RunProgress.Completed());
             var summary = _progress.Summary();
             if (summary != null && _rowNumber > 0) WriteWarning(summary);
         }
