@@ -21,19 +21,18 @@ Describe 'The table view of a link' {
         $table | Should -Match 'Thai lessons'
     }
 
-    It 'shows each whole payment URI at 120 columns, one line per link' {
-        $links = 1..3 | ForEach-Object { New-OmiseLink -Amount (100 * $_) -Currency usd -Title "Plan $_" -Description 'Monthly' }
+    It 'shows each whole payment URI and the amount in currency units at <Width> columns, one line per link' -ForEach @(
+        @{ Width = 120 }, @{ Width = 80 }
+    ) {
+        $links = 1..3 | ForEach-Object { New-OmiseLink -Amount (150050 * $_) -Currency thb -Title "Plan $_" -Description 'Monthly' -Reference "INV-$_" }
 
-        $table = $links | Format-Table | Out-String -Width 120
-        if (-not $table.Contains($links[0].PaymentUri)) {
-            # The view of 1.0.0 gives PaymentUri what is left of 120 columns and cuts it; the view being redesigned shows
-            # it whole. Until then this is reported as skipped, with the reason, rather than passing or failing.
-            Set-ItResult -Skipped -Because 'the current OmiseLinks.Link table view cuts PaymentUri at 120 columns (issue: the view redesign shows it whole)'
-            return
-        }
+        $table = $links | Format-Table | Out-String -Width $Width
 
         foreach ($link in $links) { $table | Should -Match ([regex]::Escape($link.PaymentUri)) }
+        $table | Should -Match '1,500\.50 THB'
+        $table | Should -Match 'INV-3'
         @($table -split "`n" | Where-Object { $_ -match 'https://link\.omise\.co/' }).Count | Should -Be 3
+        @($table -split "`n" | Where-Object { $_.TrimEnd().Length -gt $Width }).Count | Should -Be 0
     }
 }
 
