@@ -114,7 +114,7 @@ function Invoke-TestTask {
     $xunitExit = $LASTEXITCODE
     $xunit = @{ Passed = 0; Failed = 0 }
     foreach ($trx in @(Get-ChildItem -Path $xunitFolder -Filter '*.trx' -ErrorAction SilentlyContinue)) {
-        [xml] $report = Get-Content -Path $trx.FullName -Raw
+        [xml] $report = Get-Content -LiteralPath $trx.FullName -Raw
         $counters = $report.TestRun.ResultSummary.Counters
         $xunit.Passed += [int]$counters.GetAttribute('passed')
         foreach ($name in 'failed', 'error', 'timeout', 'aborted') { $xunit.Failed += [int]$counters.GetAttribute($name) }
