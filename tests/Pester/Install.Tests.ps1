@@ -26,12 +26,11 @@ Describe 'The package' {
         finally { $zip.Dispose() }
         $content = @($entries | Where-Object { $_ -notmatch '^(_rels/|package/|\[Content_Types\]\.xml$|[^/]+\.nuspec$)' } | Sort-Object)
 
-        $shouldShip = @(
-            'OmiseLinks.psd1', 'OmiseLinks.dll', 'Omise.Core.dll', 'OmiseLinks.Format.ps1xml', 'LICENSE',
-            'System.Text.Json.dll', 'System.Text.Encodings.Web.dll', 'Microsoft.Bcl.AsyncInterfaces.dll', 'System.Buffers.dll',
-            'System.Memory.dll', 'System.Numerics.Vectors.dll', 'System.Runtime.CompilerServices.Unsafe.dll',
-            'System.Threading.Tasks.Extensions.dll', 'en-US/OmiseLinks.dll-Help.xml', 'en-US/about_OmiseLinks.help.txt'
-        ) | Sort-Object
+        # What ships is what the build laid out in out/OmiseLinks (whose exact file list the xunit layout test pins).
+        $laidOut = Join-Path $repositoryRoot 'out/OmiseLinks'
+        $shouldShip = @(Get-ChildItem -Path $laidOut -Recurse -File |
+            ForEach-Object { $_.FullName.Substring($laidOut.Length + 1).Replace('\', '/') }) | Sort-Object
+        $shouldShip | Should -Contain 'OmiseLinks.dll'
         ($content -join "`n") | Should -Be ($shouldShip -join "`n")
     }
 }
