@@ -104,26 +104,15 @@ namespace OmiseLinks.Commands
                 Reference = reference;
             }
 
-            /// <summary>A row refused before sending: its error waits its turn, so output and errors keep input order.</summary>
-            public Row(object target, ErrorRecord rejection, string rejectionKey, long? number, string? reference)
-            {
-                Target = target;
-                Rejection = rejection;
-                RejectionKey = rejectionKey;
-                Number = number;
-                Reference = reference;
-            }
             public object Target { get; }
-            public RowCreation? Creation { get; }
-            public ErrorRecord? Rejection { get; }
-            public string? RejectionKey { get; }
-            public LinkCreateRequest Request => Creation!.Request;
+            public RowCreation Creation { get; }
+            public LinkCreateRequest Request => Creation.Request;
             /// <summary>1 for the first input row (the first line after a CSV header); null for a command-line call.</summary>
             public long? Number { get; }
             public string? Reference { get; }
             public string Label => RowLabel.Of(Number, Reference);
             /// <summary>How Verbose names the row: its label, or the title for a command-line call.</summary>
-            public string Name => Label.Length > 0 ? Label : Creation?.Name ?? "";
+            public string Name => Label.Length > 0 ? Label : Creation.Name;
             public string Describe() => $"'{Request.Title}' ({LinkOutput.FormatMoney(Request.Amount, Request.Currency)})";
         }
 
@@ -241,20 +230,11 @@ namespace OmiseLinks.Commands
                     },
                 };
                 if (label.Length > 0) record.CategoryInfo.TargetName = label;
-                var key = string.Join(", ", problems.Select(p => p.Key).Distinct());
-                if (_work == null || _work.Count == 0)
-                {
-                    _progress.CountFailure(number, label, key);
-                    WriteRowError(record, label);
-                }
-                else
-                {
-                    // Rows before it are still in flight: its error is written after their links, in input order, so that
-                    // -ErrorAction Stop on this row leaves the links of the rows before it written (to links.csv).
-                    var rejected = new Row(target, record, key, number, reference);
-                    _work.Submit(rejected, _ => Task.FromResult<CreateOutcome>(null!), CancellationToken);
-                    WriteFinished(wait: false);
-                }
+                // The rows before it are written first (waiting for those in flight), so output and errors keep input
+                // order and -ErrorAction Stop on this row leaves every earlier link written (to links.csv), none after it sent.
+                if (_work != null) WriteFinished(wait: true);
+                _progress.CountFailure(number, label, string.Join(", ", problems.Select(p => p.Key).Distinct()));
+                WriteRowError(record, label);
                 return;
             }
 
@@ -388,12 +368,6 @@ namespace OmiseLinks.Commands
 
         private void Report(Row row, Task<CreateOutcome> task)
         {
-            if (row.Rejection != null)
-            {
-                _progress.CountFailure(row.Number, row.Label, row.RejectionKey!);
-                WriteRowError(row.Rejection, row.Label);
-                return;
-            }
             if (task.Status == TaskStatus.RanToCompletion)
             {
                 var outcome = task.Result;
@@ -496,9 +470,8 @@ namespace OmiseLinks.Commands
                 foreach (var item in _work.DrainAll())
                 {
                     var row = item.State;
-                    if (row.Rejection != null) _progress.CountFailure(row.Number, row.Label, row.RejectionKey!);
-                    else if (item.Task.Status == TaskStatus.RanToCompletion) _progress.CountUnwritten(item.Task.Result.Link.Id, row.Name);
-                    else if (row.Creation!.MayExist) _progress.CountMayExist();
+                    if (item.Task.Status == TaskStatus.RanToCompletion) _progress.CountUnwritten(item.Task.Result.Link.Id, row.Name);
+                    else if (row.Creation.MayExist) _progress.CountMayExist();
                     else if (item.Task.IsFaulted && !(item.Task.Exception!.GetBaseException() is OperationCanceledException))
                         _progress.CountFailure(row.Number, row.Label, Key(item.Task.Exception.GetBaseException()));
                     else _progress.CountNeverSent();
