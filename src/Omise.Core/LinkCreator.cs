@@ -63,6 +63,27 @@ namespace Omise.Core
         }
     }
 
+    /// <summary>
+    /// The duplicate guard held a row back: a payable link with the same fields was created within the guard's window
+    /// before this run began. Nothing was sent for the row.
+    /// </summary>
+    public sealed class RecentDuplicateException : Exception
+    {
+        public RecentDuplicateException(Link existing, TimeSpan window)
+            : base($"Not created: a payable link with the same amount, currency, title, description and multiple flag was created " +
+                $"within the last {Hours(window)}: {existing.Id}, created {existing.CreatedAt:yyyy-MM-dd HH:mm:ss}Z. Nothing was sent for this row.")
+        {
+            Existing = existing;
+            Window = window;
+        }
+
+        public Link Existing { get; }
+        public TimeSpan Window { get; }
+
+        internal static string Hours(TimeSpan window) =>
+            window.TotalHours >= 1 && window.TotalHours == Math.Floor(window.TotalHours) ? $"{window.TotalHours:0} hours" : $"{window.TotalMinutes:0.#} minutes";
+    }
+
     /// <summary>The run ended before this row was sent (again): nothing of it reached the server unless <see cref="MayExist"/>.</summary>
     public sealed class RowAbandonedException : OperationCanceledException
     {
@@ -84,8 +105,21 @@ namespace Omise.Core
         /// <summary>The shortest wait between the two look-ups after an ambiguous failure (see <see cref="Reconciler.FindAsync"/>).</summary>
         public TimeSpan SettleInterval { get; set; } = TimeSpan.FromSeconds(3);
 
-        /// <summary>Pages read at once for the -ReuseExisting index.</summary>
+        /// <summary>Pages read at once for the -ReuseExisting index and the duplicate guard.</summary>
         public int ReadParallelism { get; set; } = 4;
+
+        /// <summary>
+        /// The duplicate guard: a row whose payable identical link was created within this span before the run began is not
+        /// created again but fails with <see cref="RecentDuplicateException"/> (one link per row: two identical rows and one
+        /// recent link make one error and one new link). Null: no guard. Not used with <see cref="ReuseExisting"/>.
+        /// </summary>
+        public TimeSpan? DuplicateWindow { get; set; }
+
+        /// <summary>
+        /// Fail fast: after this many rows in a row ended with the API unreachable (connection refused, DNS, TLS: certainly
+        /// not sent), the run is closed and <see cref="LinkCreator.Unreachable"/> set. 0: never.
+        /// </summary>
+        public int UnreachableAfterRows { get; set; } = 3;
     }
 
     /// <summary>
@@ -103,6 +137,9 @@ namespace Omise.Core
         private readonly LinkCreatorOptions _options;
         private readonly Reconciler _reconciler;
         private readonly ReuseIndex? _reuse;
+        private readonly ReuseIndex? _guard;
+        private int _refusedInARow;
+        private volatile OmiseApiException? _unreachable;
         private readonly Dictionary<string, FieldsGate> _sameFields = new Dictionary<string, FieldsGate>(StringComparer.Ordinal);
         private volatile bool _closed;
 
@@ -112,7 +149,18 @@ namespace Omise.Core
             _options = options ?? new LinkCreatorOptions();
             _reconciler = new Reconciler(client, _options.SettleInterval);
             if (_options.ReuseExisting) _reuse = new ReuseIndex(client, _options.ReadParallelism);
+            else if (_options.DuplicateWindow is TimeSpan window)
+                _guard = new ReuseIndex(client, _options.ReadParallelism, window, "duplicate guard");
         }
+
+        /// <summary>
+        /// Set when <see cref="LinkCreatorOptions.UnreachableAfterRows"/> rows in a row could not reach the API: the last
+        /// of their failures. The run is closed then (rows not yet sent are never sent).
+        /// </summary>
+        public OmiseApiException? Unreachable => _unreachable;
+
+        /// <summary>How many rows in a row must fail to reach the API before the run stops (see <see cref="Unreachable"/>).</summary>
+        public int UnreachableAfterRows => _options.UnreachableAfterRows;
 
         /// <summary>How many link ids are held as claimed now (bounded).</summary>
         internal int ClaimCount => _reconciler.ClaimCount;
@@ -150,11 +198,50 @@ namespace Omise.Core
                         return new CreateOutcome(existing, LinkOrigin.Reused, 0);
                     }
                 }
-                return await CreateOnceAsync(row, cancellationToken).ConfigureAwait(false);
+                if (_guard != null)
+                {
+                    var recent = await _guard.TakeAsync(row.Request, cancellationToken).ConfigureAwait(false);
+                    if (recent != null)
+                    {
+                        OmiseTrace.Write($"{row.Name}: not created: {recent.Id} has the same fields and was created {recent.CreatedAt:yyyy-MM-dd HH:mm:ss}Z, within the duplicate guard's window");
+                        throw new RecentDuplicateException(recent, _options.DuplicateWindow!.Value);
+                    }
+                }
+                if (_closed) throw new RowAbandonedException(mayExist: false);
+                var outcome = await CreateOnceAsync(row, cancellationToken).ConfigureAwait(false);
+                Interlocked.Exchange(ref _refusedInARow, 0);
+                return outcome;
+            }
+            catch (OmiseApiException ex)
+            {
+                CountReachability(ex, row.Name);
+                throw;
             }
             finally
             {
                 LeaveGate(signature, gate, entered: true);
+            }
+        }
+
+        /// <summary>
+        /// Fail fast: a row that could not reach the API at all (after its retries) counts towards closing the run; any
+        /// answer from the server resets the count. Timeouts and broken connections neither count nor reset.
+        /// </summary>
+        private void CountReachability(OmiseApiException ex, string rowName)
+        {
+            if (ex.Kind == OmiseFailureKind.ConnectionRefused)
+            {
+                var inARow = Interlocked.Increment(ref _refusedInARow);
+                if (_options.UnreachableAfterRows > 0 && inARow >= _options.UnreachableAfterRows && _unreachable == null)
+                {
+                    _unreachable = ex;
+                    _closed = true;
+                    OmiseTrace.Write($"{rowName}: the API could not be reached for {inARow} rows in a row ({OmiseClient.Describe(ex)}); no further row is sent");
+                }
+            }
+            else if (ex.Kind == OmiseFailureKind.Api || ex.Kind == OmiseFailureKind.InvalidResponse)
+            {
+                Interlocked.Exchange(ref _refusedInARow, 0);
             }
         }
 

@@ -181,14 +181,15 @@ namespace Omise.Core
         }
 
         /// <summary>
-        /// Every link of the list (oldest first by offset), read with up to <paramref name="parallelism"/> pages in flight:
-        /// the first page tells the total, the others are asked for at once. Each link is handed to <paramref name="take"/>
-        /// (under a lock, in no particular page order); nothing is kept here. A link seen twice means the server ignores
-        /// offset: an invalid response.
+        /// Every link of the list (oldest first by offset), or only those created since <paramref name="from"/>, read with up
+        /// to <paramref name="parallelism"/> pages in flight: the first page tells the total, the others are asked for at once.
+        /// Each link is handed to <paramref name="take"/> (under a lock, in no particular page order); nothing is kept here.
+        /// A link seen twice means the server ignores offset: an invalid response.
         /// </summary>
-        public static async Task<int> ReadAllAsync(OmiseClient client, int parallelism, Action<Link> take, CancellationToken cancellationToken)
+        public static async Task<int> ReadAllAsync(OmiseClient client, int parallelism, Action<Link> take, CancellationToken cancellationToken,
+            DateTime? from = null)
         {
-            var first = await client.ListLinksAsync(new ListQuery { Limit = ListQuery.MaxLimit }, cancellationToken).ConfigureAwait(false);
+            var first = await client.ListLinksAsync(new ListQuery { Limit = ListQuery.MaxLimit, From = from }, cancellationToken).ConfigureAwait(false);
             var total = first.Total!.Value;
             var to = first.To;
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -216,7 +217,7 @@ namespace Omise.Core
                 {
                     try
                     {
-                        var page = await client.ListLinksAsync(new ListQuery { Offset = at, Limit = pageSize, To = to }, cancellationToken).ConfigureAwait(false);
+                        var page = await client.ListLinksAsync(new ListQuery { Offset = at, Limit = pageSize, From = from, To = to }, cancellationToken).ConfigureAwait(false);
                         Hand(page.Data!, at);
                     }
                     finally { slots.Release(); }

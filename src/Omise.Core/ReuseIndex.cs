@@ -7,22 +7,37 @@ using Omise.Core.Models;
 namespace Omise.Core
 {
     /// <summary>
-    /// -ReuseExisting: the account's payable links (not deleted; multiple-use, or single-use and not paid), by fields,
-    /// oldest first, read once per run with parallel page reads. Holds ids only; a candidate is read again (GET) when a row
-    /// takes it, so a link paid or removed since the index was read is never handed out. Thread-safe.
+    /// The account's payable links (not deleted; multiple-use, or single-use and not paid), by fields, oldest first, read
+    /// once per run (at the first row, before this run creates anything) with parallel page reads. Two uses:
+    /// -ReuseExisting reads every link; the duplicate guard reads only the links created within its window
+    /// (<c>from</c> = now less the window), so its cost grows with the window's links, not the account's. Holds ids
+    /// only; a candidate is read again (GET) when a row takes it, so a link paid or removed since the index was read is
+    /// never handed out. Each link is taken by one row at most. Thread-safe.
     /// </summary>
     internal sealed class ReuseIndex
     {
         private readonly OmiseClient _client;
         private readonly int _parallelism;
+        private readonly TimeSpan? _window;
+        private readonly string _name;
         private readonly object _gate = new object();
         private Task<Dictionary<string, Queue<string>>>? _index;
 
-        public ReuseIndex(OmiseClient client, int parallelism)
+        /// <param name="window">Null: every link of the account; else only the links created within this span before now.</param>
+        /// <param name="name">How trace lines name the index ("-ReuseExisting", "duplicate guard").</param>
+        public ReuseIndex(OmiseClient client, int parallelism, TimeSpan? window = null, string name = "-ReuseExisting")
         {
             _client = client;
             _parallelism = parallelism;
+            _window = window;
+            _name = name;
         }
+
+        /// <summary>The start of the window read (server clock), once the index is loaded; null for the whole account.</summary>
+        public DateTime? Since { get; private set; }
+
+        /// <summary>How many links the index read, once it is loaded.</summary>
+        public int LinksRead { get; private set; }
 
         /// <summary>A payable existing link with the request's fields that no other row has taken, or null.</summary>
         public async Task<Link?> TakeAsync(LinkCreateRequest request, CancellationToken cancellationToken)
@@ -41,7 +56,7 @@ namespace Omise.Core
                 }
                 var link = await _client.GetLinkAsync(id, cancellationToken).ConfigureAwait(false);
                 if (link.Payable && LinkSignature.Matches(request, link)) return link;
-                OmiseTrace.Write($"-ReuseExisting: {id} is no longer payable (paid or removed since it was listed); not reused");
+                OmiseTrace.Write($"{_name}: {id} is no longer payable (paid or removed since it was listed); not taken");
             }
         }
 
@@ -49,6 +64,7 @@ namespace Omise.Core
         {
             var found = new Dictionary<string, List<(DateTime CreatedAt, string Id)>>(StringComparer.Ordinal);
             var payable = 0;
+            if (_window.HasValue) Since = _client.ServerUtcNow - _window.Value;
             var read = await LinkPaging.ReadAllAsync(_client, _parallelism, link =>
             {
                 if (!link.Payable) return;
@@ -56,7 +72,8 @@ namespace Omise.Core
                 if (!found.TryGetValue(signature, out var list)) found[signature] = list = new List<(DateTime, string)>(1);
                 list.Add((link.CreatedAt, link.Id));
                 payable++;
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken, Since).ConfigureAwait(false);
+            LinksRead = read;
             var index = new Dictionary<string, Queue<string>>(found.Count, StringComparer.Ordinal);
             foreach (var entry in found)
             {
@@ -65,7 +82,9 @@ namespace Omise.Core
                 foreach (var candidate in entry.Value) queue.Enqueue(candidate.Id);
                 index[entry.Key] = queue;
             }
-            OmiseTrace.Write($"-ReuseExisting: read {read} existing links, {payable} of them payable, to match rows against");
+            OmiseTrace.Write(Since.HasValue
+                ? $"{_name}: read {read} links created since {Since.Value:yyyy-MM-dd HH:mm:ss}Z, {payable} of them payable, to match rows against"
+                : $"{_name}: read {read} existing links, {payable} of them payable, to match rows against");
             return index;
         }
     }

@@ -10,7 +10,9 @@ namespace OmiseLinks
 {
     /// <summary>
     /// Counts of a bulk run, the progress record that shows them (about once a second: a host redraws a bar slowly, and a
-    /// runbook's progress stream should stay small) and the end-of-run summary that names every failed row.
+    /// runbook's progress stream should stay small), and every end-of-run text: the one-line summary written at the end of
+    /// every run, the warning naming failed rows, and the account of an early end. One place builds them all, from the
+    /// same counts and the same list of failed rows, so they never disagree.
     /// </summary>
     internal sealed class RunProgress
     {
@@ -22,12 +24,24 @@ namespace OmiseLinks
         private readonly List<(long Row, string Text)> _failures = new List<(long, string)>();
         private readonly List<long> _skipped = new List<long>();
 
+        private readonly List<string> _unwritten = new List<string>();
+
         public long Created { get; private set; }
+        public long Adopted { get; private set; }
         public long Reused { get; private set; }
         public long Failed { get; private set; }
         public long Skipped => _skipped.Count;
-        public long Done => Created + Reused + Failed + Skipped;
+        public long Done => Created + Adopted + Reused + Failed + Skipped;
         public bool Shown { get; private set; }
+
+        /// <summary>Rows -WhatIf showed and did not send.</summary>
+        public long Previewed { get; set; }
+
+        /// <summary>Why the run ended before every row was written ("-ErrorAction Stop at row 17", ...); null for a full run.</summary>
+        public string? EndedEarly { get; private set; }
+        public long CreatedNotWritten { get; private set; }
+        public long MayExist { get; private set; }
+        public long NeverSent { get; private set; }
 
         /// <summary>How many rows the run has in all, when known (an array given as -InputObject); null for a stream.</summary>
         public long? Total { get; set; }
@@ -35,10 +49,22 @@ namespace OmiseLinks
         public void Count(LinkOrigin origin)
         {
             if (origin == LinkOrigin.Reused) Reused++;
+            else if (origin == LinkOrigin.Adopted) Adopted++;
             else Created++;
         }
 
-        public void CountFailure() => Failed++;
+        /// <summary>The run is ending early: <paramref name="reason"/> says why (first reason wins).</summary>
+        public void EndEarly(string reason) => EndedEarly ??= reason;
+
+        /// <summary>A link created by this run that the early end kept from the output: "link_x (row 18 INV-1018)".</summary>
+        public void CountUnwritten(string linkId, string label)
+        {
+            CreatedNotWritten++;
+            _unwritten.Add(linkId + (label.Length > 0 ? " (" + Bare(label) + ")" : ""));
+        }
+
+        public void CountMayExist() => MayExist++;
+        public void CountNeverSent() => NeverSent++;
 
         /// <summary>A failed row, as the summary names it: "row 7 INV-1007 (amount)".</summary>
         public void CountFailure(long? row, string label, string what)
@@ -81,6 +107,10 @@ namespace OmiseLinks
         public static ProgressRecord Completed() =>
             new ProgressRecord(ActivityId, "Creating payment links", "Done") { RecordType = ProgressRecordType.Completed };
 
+        /// <summary>"row 7 INV-1007 (amount), row 9 INV-1009 (HTTP 400 invalid_amount), and 3 more": the failed rows, first ones first.</summary>
+        private string FailedRows() =>
+            string.Join(", ", _failures.Select(f => f.Text)) + (Failed > _failures.Count ? $", and {Failed - _failures.Count} more" : "");
+
         /// <summary>
         /// One warning for the end of a run with failed or skipped rows, naming them; null when every row made its link.
         /// </summary>
@@ -88,14 +118,63 @@ namespace OmiseLinks
         {
             var parts = new List<string>();
             if (Failed > 0)
-            {
-                var named = string.Join(", ", _failures.Select(f => f.Text)) + (Failed > _failures.Count ? $", and {Failed - _failures.Count} more" : "");
-                parts.Add($"{Failed} of {Done} rows failed: {named}. Each failed row is the TargetObject of its error: " +
+                parts.Add($"{Failed} of {Done} rows failed: {FailedRows()}. Each failed row is the TargetObject of its error: " +
                     "collect them with -ErrorVariable failed, then $failed.TargetObject | Export-Csv failed.csv.");
-            }
             if (Skipped > 0)
                 parts.Add($"{Skipped} blank row(s) skipped ({Ranges(_skipped)}): nothing was created for them.");
             return parts.Count == 0 ? null : string.Join(" ", parts);
+        }
+
+        /// <summary>
+        /// The account of an early end, as a warning: which links exist but were not written (every one named), which rows
+        /// may have a link, how many were never sent. Null when nothing was left unwritten.
+        /// </summary>
+        public string? EarlyEndWarning()
+        {
+            var parts = EarlyEndParts();
+            if (parts.Count == 0) return null;
+            return "New-OmiseLink ended before writing every row" + (EndedEarly != null ? $" ({EndedEarly})" : "") + ": " +
+                string.Join("; ", parts) +
+                ". Run the same input again with -ReuseExisting: rows whose link exists get it, the rest are created once.";
+        }
+
+        private List<string> EarlyEndParts()
+        {
+            var parts = new List<string>();
+            if (CreatedNotWritten > 0)
+                parts.Add($"{CreatedNotWritten} link(s) were created but not written out: {string.Join(", ", _unwritten)}");
+            if (MayExist > 0) parts.Add($"{MayExist} row(s) were in flight and may have a link");
+            if (NeverSent > 0) parts.Add($"{NeverSent} row(s) were never sent");
+            return parts;
+        }
+
+        /// <summary>Rows the run saw: finished, previewed, and those an early end left unwritten.</summary>
+        public long Rows => Done + Previewed + CreatedNotWritten + MayExist + NeverSent;
+
+        /// <summary>
+        /// The one line that ends every run, for a person and for a scheduler's log:
+        /// "New-OmiseLink summary: 300 rows; 295 links: 290 created, 2 adopted, 3 reused; 5 failed: row 7 INV-1007 (amount), ...;
+        /// 1 blank skipped; 12.3 s." An early end adds why, the links created but not written (every id) and the rows in
+        /// flight or never sent. "failed" counts every row that yielded no link: 0 failed and no early end is a clean run.
+        /// </summary>
+        public string SummaryLine()
+        {
+            var links = Created + Adopted + Reused;
+            var parts = new List<string> { $"{Rows} row{(Rows == 1 ? "" : "s")}" };
+            var origins = new List<string> { $"{Created} created" };
+            if (Adopted > 0) origins.Add($"{Adopted} adopted");
+            if (Reused > 0) origins.Add($"{Reused} reused");
+            parts.Add($"{links} link{(links == 1 ? "" : "s")} written: {string.Join(", ", origins)}");
+            parts.Add(Failed > 0 ? $"{Failed} failed: {FailedRows()}" : "0 failed");
+            if (Skipped > 0) parts.Add($"{Skipped} blank skipped");
+            if (Previewed > 0) parts.Add($"{Previewed} previewed (-WhatIf), nothing sent");
+            if (EndedEarly != null)
+            {
+                parts.Add("ended early: " + EndedEarly);
+                parts.AddRange(EarlyEndParts());
+            }
+            parts.Add(string.Format(CultureInfo.InvariantCulture, "{0:0.0} s", _clock.Elapsed.TotalSeconds));
+            return "New-OmiseLink summary: " + string.Join("; ", parts) + ".";
         }
 
         private static string Ranges(List<long> rows)

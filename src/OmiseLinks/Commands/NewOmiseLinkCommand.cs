@@ -21,6 +21,14 @@ namespace OmiseLinks.Commands
         public const int DefaultThrottleLimit = 4;
 
         /// <summary>
+        /// The duplicate guard's window: a row whose identical payable link was created this recently, before the run began,
+        /// is not created again without -ReuseExisting or -AllowDuplicate. A day covers the accidental second run of a daily
+        /// job (a retried or double-triggered schedule, a re-run after a failure) and matches the API's Idempotency-Key
+        /// lifetime, while last month's identical invoice is not held back, and the guard reads only one day of links.
+        /// </summary>
+        public static readonly TimeSpan DuplicateWindow = TimeSpan.FromHours(24);
+
+        /// <summary>
         /// In the smallest currency unit (satang, cents; yen as is). 0 lets the customer enter the amount. Digits only
         /// when given as text (a CSV cell); taken as it comes at binding and checked per row in ProcessRecord, so a bad
         /// cell is an error naming its row, never the binder's anonymous one.
@@ -81,6 +89,13 @@ namespace OmiseLinks.Commands
         public SwitchParameter ReuseExisting { get; set; }
 
         /// <summary>
+        /// Creates a row's link even when an identical payable link was created in the last 24 hours (the duplicate guard
+        /// would otherwise make that row an error naming the existing link).
+        /// </summary>
+        [Parameter]
+        public SwitchParameter AllowDuplicate { get; set; }
+
+        /// <summary>
         /// The input rows. Piped rows arrive here one at a time; an array given as -InputObject $rows is read row by row
         /// (each column by parameter name or alias, as the binder would), and its count gives progress a percentage.
         /// </summary>
@@ -96,6 +111,7 @@ namespace OmiseLinks.Commands
                 Number = number;
                 Reference = reference;
             }
+
             public object Target { get; }
             public RowCreation Creation { get; }
             public LinkCreateRequest Request => Creation.Request;
@@ -103,6 +119,8 @@ namespace OmiseLinks.Commands
             public long? Number { get; }
             public string? Reference { get; }
             public string Label => RowLabel.Of(Number, Reference);
+            /// <summary>How Verbose names the row: its label, or the title for a command-line call.</summary>
+            public string Name => Label.Length > 0 ? Label : Creation.Name;
             public string Describe() => $"'{Request.Title}' ({LinkOutput.FormatMoney(Request.Amount, Request.Currency)})";
         }
 
@@ -120,6 +138,7 @@ namespace OmiseLinks.Commands
             _creator = new LinkCreator(session.Client, new LinkCreatorOptions
             {
                 ReuseExisting = ReuseExisting.IsPresent,
+                DuplicateWindow = AllowDuplicate.IsPresent ? (TimeSpan?)null : DuplicateWindow,
                 MaxAttempts = MaxAttempts,
                 ReadParallelism = ThrottleLimit,
             });
@@ -226,8 +245,11 @@ namespace OmiseLinks.Commands
                     },
                 };
                 if (label.Length > 0) record.CategoryInfo.TargetName = label;
+                // The rows before it are written first (waiting for those in flight), so output and errors keep input
+                // order and -ErrorAction Stop on this row leaves every earlier link written (to links.csv), none after it sent.
+                if (_work != null) WriteFinished(wait: true);
                 _progress.CountFailure(number, label, string.Join(", ", problems.Select(p => p.Key).Distinct()));
-                WriteError(record);
+                WriteRowError(record, label);
                 return;
             }
 
@@ -235,7 +257,11 @@ namespace OmiseLinks.Commands
             var rowState = new Row(target, creation, number, reference);
             var what = (label.Length > 0 ? label + ": " : "") +
                 $"{rowState.Describe()}, {(request.Multiple ? "multiple-use" : "single-use")}, description '{request.Description}'";
-            if (!ShouldProcess(what, "Create payment link")) return;
+            if (!ShouldProcess(what, "Create payment link"))
+            {
+                _progress.Previewed++;
+                return;
+            }
 
             var creator = _creator!;
             using (OmiseTrace.Use(QueueTrace))
@@ -274,6 +300,32 @@ namespace OmiseLinks.Commands
             if (_progress.Shown) WriteProgress(RunProgress.Completed());
             var summary = _progress.Summary();
             if (summary != null && _rowNumber > 0) WriteWarning(summary);
+            _endReported = true;
+            WriteSummaryLine(viaHost: false);
+        }
+
+        /// <summary>
+        /// The run's one-line summary, as an information record tagged PSHOST (what Write-Host writes): shown on the console,
+        /// kept by Start-Transcript and by *> and 6> redirection, never in the output stream. Where the pipeline no longer
+        /// takes records (Ctrl+C), straight to the host, which a transcript still keeps.
+        /// </summary>
+        // Write-Host's tag: the line shows on the console and lands in transcripts and *> logs, never in the output.
+        private static readonly string[] HostTags = { "PSHOST" };
+
+        private void WriteSummaryLine(bool viaHost)
+        {
+            var line = _progress.SummaryLine();
+            if (!viaHost)
+            {
+                try
+                {
+                    WriteInformation(new HostInformationMessage { Message = line }, HostTags);
+                    return;
+                }
+                catch (Exception) when (Stopping) { }
+            }
+            try { Host?.UI?.WriteLine(line); }
+            catch (Exception) { }
         }
 
         protected override void StopProcessing()
@@ -292,11 +344,34 @@ namespace OmiseLinks.Commands
             {
                 work();
             }
-            catch (Exception)
+            catch (Exception ex)
             {
+                _progress.EndEarly(ReasonOf(ex));
                 EndEarly();
                 throw;
             }
+        }
+
+        private string? _writingErrorOf;
+
+        /// <summary>A row's error; if -ErrorAction Stop turns it into the end of the run, the end's account names the row.</summary>
+        private void WriteRowError(ErrorRecord record, string label)
+        {
+            _writingErrorOf = label.Length > 0 ? label : "the row";
+            WriteError(record);
+            _writingErrorOf = null;
+        }
+
+        private static string Bare(string label) => label.StartsWith("Row ", StringComparison.Ordinal) ? "row" + label.Substring(3) : label;
+
+        private string ReasonOf(Exception ex)
+        {
+            // -ErrorAction Stop: the engine turns the row's error into PipelineStoppedException while the pipeline is not stopping.
+            if (_writingErrorOf != null && (ex is ActionPreferenceStopException || (ex is PipelineStoppedException && !Stopping)))
+                return $"-ErrorAction Stop at the error of {Bare(_writingErrorOf)}";
+            if (ex.GetType().Name == "StopUpstreamCommandsException") return "a later command in the pipeline needed no more rows";
+            if (Stopping || ex is PipelineStoppedException) return "the pipeline was stopped (Ctrl+C)";
+            return ex.Message;
         }
 
         /// <summary>Writes finished rows in input order; waits for the oldest one when asked to, or when the buffer is full.</summary>
@@ -326,27 +401,80 @@ namespace OmiseLinks.Commands
                 var output = LinkOutput.Wrap(outcome.Link, row.Reference, outcome.Origin == LinkOrigin.Reused);
                 ResolveSession().RememberLink(outcome.Link.Id);
                 _progress.Count(outcome.Origin);
+                var how = outcome.Origin == LinkOrigin.Reused ? "reused" : outcome.Origin == LinkOrigin.Adopted ? "adopted" : "created";
+                WriteVerbose($"{row.Name}: {how} {outcome.Link.Id} ({LinkOutput.FormatMoney(outcome.Link.Amount, outcome.Link.Currency)})");
                 WriteObject(output);
                 return;
             }
-            if (task.IsCanceled) throw new PipelineStoppedException();
+            var unreachable = _creator?.Unreachable;
+            if (task.IsCanceled)
+            {
+                if (unreachable == null) throw new PipelineStoppedException();
+                _progress.CountNeverSent();
+                StopUnreachable(row, unreachable);
+            }
             var error = task.Exception!.GetBaseException();
             var prefix = row.Label.Length > 0 ? row.Label + ": " : "";
+            if (error is RecentDuplicateException duplicate)
+            {
+                _progress.CountFailure(row.Number, row.Label, "same as " + duplicate.Existing.Id);
+                var text = prefix + duplicate.Message;
+                var record = new ErrorRecord(duplicate, "RecentDuplicate", ErrorCategory.ResourceExists, row.Target)
+                {
+                    ErrorDetails = new ErrorDetails(text)
+                    {
+                        RecommendedAction = "If this input was run before, run it again with -ReuseExisting to take the existing links; " +
+                            "to create another link with the same fields on purpose, use -AllowDuplicate.",
+                    },
+                };
+                if (row.Label.Length > 0) record.CategoryInfo.TargetName = row.Label;
+                WriteRowError(record, row.Label);
+                return;
+            }
             if (error is OmiseApiException api)
             {
                 _progress.CountFailure(row.Number, row.Label, api.StatusCode.HasValue ? $"HTTP {api.StatusCode} {api.Code}" : (api.Code ?? api.Kind.ToString()));
+                if (unreachable != null && api.Kind == OmiseFailureKind.ConnectionRefused) StopUnreachable(row, unreachable);
                 var record = ApiErrorRecord(api, row.Target, prefix + "Could not create the link " + row.Describe());
                 if (row.Label.Length > 0) record.CategoryInfo.TargetName = row.Label;
                 if (api.IsTransient)
                     record.ErrorDetails.RecommendedAction = "Run the same input again with -ReuseExisting: rows whose link exists get it, the rest are created once.";
+                if (api.StatusCode == 401) _progress.EndEarly("the API refused the key");
+                _writingErrorOf = row.Label.Length > 0 ? row.Label : "the row";
                 WriteApiError(record, api);
+                _writingErrorOf = null;
                 return;
             }
             _progress.CountFailure(row.Number, row.Label, error.GetType().Name);
+            _writingErrorOf = row.Label.Length > 0 ? row.Label : "the row";
             WriteError(new ErrorRecord(error, "CreateLinkFailed", ErrorCategory.NotSpecified, row.Target)
             {
                 ErrorDetails = new ErrorDetails(prefix + "Could not create the link " + row.Describe() + ": " + error.Message),
             });
+            _writingErrorOf = null;
+        }
+
+        /// <summary>
+        /// Fail fast: the API could not be reached for several rows in a row, so the run stops once with one terminating
+        /// error, as for a refused key: rows not yet sent are never sent, and the end-of-run account tells it.
+        /// </summary>
+        private void StopUnreachable(Row row, OmiseApiException failure)
+        {
+            var threshold = _creator!.UnreachableAfterRows;
+            _progress.EndEarly("the API could not be reached");
+            var prefix = row.Label.Length > 0 ? row.Label + ": " : "";
+            var text = $"{prefix}The Omise API could not be reached for {threshold} rows in a row ({failure.Message}). " +
+                "The run stops here: no further row is sent.";
+            var record = new ErrorRecord(failure, "ApiUnreachable", ErrorCategory.ConnectionError, row.Target)
+            {
+                ErrorDetails = new ErrorDetails(text)
+                {
+                    RecommendedAction = "Check the network, proxy and -ApiUri, then run the same input again with -ReuseExisting: " +
+                        "rows whose link exists get it, the rest are created once.",
+                },
+            };
+            if (row.Label.Length > 0) record.CategoryInfo.TargetName = row.Label;
+            ThrowTerminatingError(record);
         }
 
         /// <summary>
@@ -359,44 +487,48 @@ namespace OmiseLinks.Commands
             if (_endReported || _work == null || _creator == null) return;
             _endReported = true;
             _creator.Close();
-            if (_work.Count == 0) return;
-            var settled = Task.WhenAll(_work.Pending().Select(t => (Task)t));
-            try { if (!settled.Wait(TimeSpan.FromSeconds(Stopping ? 5 : 30))) CancelPending(); }
-            catch (AggregateException) { }
+            _progress.EndEarly("the pipeline ended");
+            if (_work.Count > 0)
+            {
+                var settled = Task.WhenAll(_work.Pending().Select(t => (Task)t));
+                try { if (!settled.Wait(TimeSpan.FromSeconds(Stopping ? 5 : 30))) CancelPending(); }
+                catch (AggregateException) { }
 
-            var created = new List<string>();
-            var createdCount = 0;
-            var mayExist = 0;
-            var neverSent = 0;
-            foreach (var item in _work.DrainAll())
-            {
-                if (item.Task.Status == TaskStatus.RanToCompletion)
+                foreach (var item in _work.DrainAll())
                 {
-                    if (++createdCount <= 5)
-                        created.Add(item.Task.Result.Link.Id + (item.State.Reference != null ? " (" + item.State.Reference + ")" : ""));
+                    var row = item.State;
+                    if (item.Task.Status == TaskStatus.RanToCompletion) _progress.CountUnwritten(item.Task.Result.Link.Id, row.Name);
+                    else if (row.Creation.MayExist) _progress.CountMayExist();
+                    else if (item.Task.IsFaulted && !(item.Task.Exception!.GetBaseException() is OperationCanceledException))
+                        _progress.CountFailure(row.Number, row.Label, Key(item.Task.Exception.GetBaseException()));
+                    else _progress.CountNeverSent();
                 }
-                else if (item.State.Creation.MayExist) mayExist++;
-                else neverSent++;
             }
-            if (createdCount == 0 && mayExist == 0 && neverSent == 0) return;
-            var parts = new List<string>();
-            if (createdCount > 0)
-                parts.Add($"{createdCount} link(s) were created but not written out: {string.Join(", ", created)}{(createdCount > created.Count ? $" and {createdCount - created.Count} more" : "")}");
-            if (mayExist > 0) parts.Add($"{mayExist} row(s) were in flight and may have a link");
-            if (neverSent > 0) parts.Add($"{neverSent} row(s) were never sent");
-            var message = "New-OmiseLink ended before writing every row: " + string.Join("; ", parts) +
-                ". Run the same input again with -ReuseExisting: rows whose link exists get it, the rest are created once.";
-            try
+            var warning = _progress.EarlyEndWarning();
+            var viaHost = Stopping;
+            if (warning != null)
             {
-                if (Stopping) throw new PipelineStoppedException();
-                WriteWarning(message);
+                try
+                {
+                    if (Stopping) throw new PipelineStoppedException();
+                    WriteWarning(warning);
+                }
+                catch (Exception)
+                {
+                    viaHost = true;
+                    try { Host?.UI?.WriteWarningLine(warning); }
+                    catch (Exception) { }
+                }
             }
-            catch (Exception)
-            {
-                try { Host?.UI?.WriteWarningLine(message); }
-                catch (Exception) { }
-            }
+            WriteSummaryLine(viaHost);
         }
+
+        private static string Key(Exception error) => error switch
+        {
+            OmiseApiException api => api.StatusCode.HasValue ? $"HTTP {api.StatusCode} {api.Code}" : (api.Code ?? api.Kind.ToString()),
+            RecentDuplicateException duplicate => "same as " + duplicate.Existing.Id,
+            _ => error.GetType().Name,
+        };
 
         /// <summary>Runs when the pipeline ends for any reason; an early end not yet told (Ctrl+C, an upstream failure) is told here.</summary>
         public void Dispose() => EndEarly();

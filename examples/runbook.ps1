@@ -1,0 +1,58 @@
+<#
+.SYNOPSIS
+    Turns a CSV of invoices into Omise payment links, unattended: a template for a scheduled job (pwsh -File) and for an
+    Azure Automation runbook.
+
+.DESCRIPTION
+    Reads InputPath, creates one link per row with New-OmiseLink, writes the links to OutputPath. Every row's error names
+    its row, and New-OmiseLink ends every run with one line, "New-OmiseLink summary: ...", that the console, a transcript
+    and a *> log all keep.
+
+    The key: in Azure Automation, the credential asset 'OmiseSecretKey' (its password is the key); elsewhere the
+    OMISE_SECRET_KEY environment variable (and OMISE_API_URI to point elsewhere, as the tests do).
+
+    Exit code (pwsh -File):
+      0  every row made its link (or the file had no rows)
+      1  the run went through, but some rows failed: their errors and the summary name them
+      2  nothing could be done, or the run stopped: no key or a refused key, the API unreachable, the file missing
+    Azure Automation does not read exit codes: there a run that is not clean throws, which marks the job Failed.
+
+    Running the same file again is refused row by row (RecentDuplicate) for links created in the last 24 hours: after an
+    interruption or a fixed row, run it with -ReuseExisting.
+
+.EXAMPLE
+    pwsh -NonInteractive -File ./runbook.ps1 -InputPath invoices.csv -OutputPath links.csv *> run.log; $LASTEXITCODE
+#>
+[CmdletBinding()]
+param(
+    [string] $InputPath = 'invoices.csv',
+    [string] $OutputPath = 'links.csv',
+    # Rows whose link exists already get it (marked Reused): for a re-run after an interruption or a fixed row.
+    [switch] $ReuseExisting
+)
+
+$ErrorActionPreference = 'Stop'
+$inAzureAutomation = [bool]$PSPrivateMetadata.JobId
+$exitCode = 0
+try {
+    Import-Module OmiseLinks
+    if ($inAzureAutomation) { Connect-Omise -Credential (Get-AutomationPSCredential -Name 'OmiseSecretKey') }
+    else { Connect-Omise }
+
+    # A bad row is an error naming it and the next rows go on (-ErrorAction Continue); a refused key or an unreachable
+    # API stops the run with one terminating error, caught below.
+    $rowErrors = @()
+    Import-Csv -Path $InputPath -Encoding UTF8 |
+        New-OmiseLink -ReuseExisting:$ReuseExisting -ErrorAction Continue -ErrorVariable rowErrors |
+        Export-Csv -Path $OutputPath -NoTypeInformation -Encoding UTF8
+    if (@($rowErrors).Count -gt 0) { $exitCode = 1 }
+}
+catch {
+    Write-Error -ErrorRecord $_ -ErrorAction Continue
+    $exitCode = 2
+}
+
+if ($exitCode -ne 0 -and $inAzureAutomation) {
+    throw "The payment link run did not complete cleanly (code $exitCode): see the errors and the New-OmiseLink summary above."
+}
+exit $exitCode

@@ -1,0 +1,130 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+
+# examples/runbook.ps1 as a scheduler runs it: pwsh -NonInteractive -File, the key in OMISE_SECRET_KEY, the exit code
+# and the log read afterwards.
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    . Initialize-TestSession
+    $runbook = Join-Path $repositoryRoot 'examples/runbook.ps1'
+
+    # Runs the runbook in a new process (or a wrapper script around it, for transcripts and *>): exit code and everything
+    # the process printed. The module is found by name, as an installed one would be.
+    function Invoke-Runbook {
+        param([string[]] $Arguments = @(), [string] $Key = $emulator.SecretKey, [string] $ApiUri = $emulator.BaseUri.ToString(),
+            [string] $File = $runbook)
+        $shell = Get-TestShellCommand
+        $start = New-Object System.Diagnostics.ProcessStartInfo
+        $start.FileName = $shell.File
+        $start.Arguments = (@($shell.Prefix) + @('-NoProfile', '-NonInteractive', '-File', $File) + $Arguments | ForEach-Object { "`"$_`"" }) -join ' '
+        $start.UseShellExecute = $false
+        $start.WorkingDirectory = $work
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $start.EnvironmentVariables['OMISE_SECRET_KEY'] = $Key
+        $start.EnvironmentVariables['OMISE_API_URI'] = $ApiUri
+        $start.EnvironmentVariables['PSModulePath'] = (Join-Path $repositoryRoot 'out') + [System.IO.Path]::PathSeparator + $env:PSModulePath
+        $clock = [System.Diagnostics.Stopwatch]::StartNew()
+        $process = [System.Diagnostics.Process]::Start($start)
+        $stderr = $process.StandardError.ReadToEndAsync()
+        $stdout = $process.StandardOutput.ReadToEnd()
+        $process.WaitForExit()
+        [pscustomobject]@{ ExitCode = $process.ExitCode; Text = $stdout + $stderr.Result; Seconds = $clock.Elapsed.TotalSeconds }
+    }
+
+    function New-InvoiceFile([string] $Name, [int] $Count, [int] $BadRow = 0) {
+        $path = Join-Path $work $Name
+        1..$Count | ForEach-Object {
+            [pscustomobject]@{
+                invoice = 'RB-{0:000}' -f $_; amount = $(if ($_ -eq $BadRow) { '1,500.00' } else { [string](10000 + $_) })
+                currency = 'thb'; title = "$Name row $_"; description = 'Runbook test'
+            }
+        } | Export-Csv -Path $path -NoTypeInformation -Encoding UTF8
+        $path
+    }
+}
+
+AfterAll { Clear-TestSession }
+
+Describe 'examples/runbook.ps1 under pwsh -NonInteractive -File' {
+    BeforeEach { Reset-TestEmulator -Emulator $emulator }
+
+    It 'exits 0 when every row made its link, and the log ends with the summary' {
+        $csv = New-InvoiceFile 'good.csv' 5
+
+        $run = Invoke-Runbook -Arguments '-InputPath', $csv, '-OutputPath', (Join-Path $work 'good-links.csv')
+
+        $run.ExitCode | Should -Be 0 -Because $run.Text
+        $run.Text | Should -Match 'New-OmiseLink summary: 5 rows; 5 links written: 5 created; 0 failed;'
+        @(Import-Csv (Join-Path $work 'good-links.csv')).Count | Should -Be 5
+        Get-ServerLinkCount | Should -Be 5
+    }
+
+    It 'exits 1 when a row failed, and the summary names the row and its reference' {
+        $csv = New-InvoiceFile 'one-bad.csv' 6 -BadRow 4
+
+        $run = Invoke-Runbook -Arguments '-InputPath', $csv, '-OutputPath', (Join-Path $work 'one-bad-links.csv')
+
+        $run.ExitCode | Should -Be 1
+        $run.Text | Should -Match 'New-OmiseLink summary: 6 rows; 5 links written: 5 created; 1 failed: row 4 RB-004 \(amount\)'
+        @(Import-Csv (Join-Path $work 'one-bad-links.csv')).Count | Should -Be 5
+    }
+
+    It 'exits 1 on a second run of the same file, which creates nothing; with -ReuseExisting it exits 0' {
+        $csv = New-InvoiceFile 'twice.csv' 4
+        (Invoke-Runbook -Arguments '-InputPath', $csv, '-OutputPath', (Join-Path $work 'twice-1.csv')).ExitCode | Should -Be 0
+
+        $again = Invoke-Runbook -Arguments '-InputPath', $csv, '-OutputPath', (Join-Path $work 'twice-2.csv')
+        $reused = Invoke-Runbook -Arguments '-InputPath', $csv, '-OutputPath', (Join-Path $work 'twice-3.csv'), '-ReuseExisting'
+
+        $again.ExitCode | Should -Be 1
+        $again.Text | Should -Match '4 failed: row 1 RB-001 \(same as link_test_'
+        $reused.ExitCode | Should -Be 0
+        $reused.Text | Should -Match '4 links written: 0 created, 4 reused; 0 failed'
+        Get-ServerLinkCount | Should -Be 4
+    }
+
+    It 'exits 2 with a wrong key, having created nothing' {
+        $csv = New-InvoiceFile 'wrong-key.csv' 3
+
+        $run = Invoke-Runbook -Key 'skey_test_0000000000wrongkey42' -Arguments '-InputPath', $csv
+
+        $run.ExitCode | Should -Be 2
+        $run.Text | Should -Not -Match 'wrongkey42'
+        Get-ServerLinkCount | Should -Be 0
+    }
+
+    It 'exits 2 quickly when the API cannot be reached' {
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+        $csv = New-InvoiceFile 'down.csv' 300
+
+        $run = Invoke-Runbook -ApiUri "http://127.0.0.1:$port/" -Arguments '-InputPath', $csv
+
+        $run.ExitCode | Should -Be 2
+        $run.Seconds | Should -BeLessThan 30
+        $run.Text | Should -Match 'Could not connect'
+    }
+
+    It 'leaves the summary in a Start-Transcript file and in a *> log' {
+        $csv = New-InvoiceFile 'logged.csv' 3 -BadRow 2
+        $transcript = Join-Path $work 'transcript.txt'
+        $redirected = Join-Path $work 'redirected.log'
+        $wrapper = Join-Path $work 'wrapper.ps1'
+        Set-Content -Path $wrapper -Encoding UTF8 -Value @"
+Start-Transcript -Path '$transcript' | Out-Null
+& '$runbook' -InputPath '$csv' -OutputPath '$(Join-Path $work 'logged-1.csv')'
+`$first = `$LASTEXITCODE
+Stop-Transcript | Out-Null
+& '$runbook' -InputPath '$csv' -OutputPath '$(Join-Path $work 'logged-2.csv')' -ReuseExisting *> '$redirected'
+exit (10 * `$first + `$LASTEXITCODE)
+"@
+
+        $run = Invoke-Runbook -File $wrapper
+
+        $run.ExitCode | Should -Be 11 -Because $run.Text
+        Get-Content $transcript -Raw | Should -Match 'New-OmiseLink summary: 3 rows; 2 links written: 2 created; 1 failed: row 2 RB-002 \(amount\)'
+        Get-Content $redirected -Raw | Should -Match 'New-OmiseLink summary: 3 rows; 2 links written: 0 created, 2 reused; 1 failed: row 2 RB-002 \(amount\)'
+        Get-Content $redirected -Raw | Should -Match 'Row 2 \(RB-002\): Amount'
+    }
+}
