@@ -126,23 +126,31 @@ namespace OmiseLinks
         }
 
         /// <summary>
-        /// The account of an early end, as a warning: which links exist but were not written (every one named), which rows
-        /// may have a link, how many were never sent. Null when nothing was left unwritten.
+        /// The account of an early end, as a warning: which links exist but were not written (the first five named, then a
+        /// count: the summary line names every one), which rows may have a link, how many were never sent. Null when nothing
+        /// was left unwritten.
         /// </summary>
         public string? EarlyEndWarning()
         {
-            var parts = EarlyEndParts();
+            var parts = EarlyEndParts(compact: true);
             if (parts.Count == 0) return null;
             return "New-OmiseLink ended before writing every row" + (EndedEarly != null ? $" ({EndedEarly})" : "") + ": " +
                 string.Join("; ", parts) +
                 ". Run the same input again with -ReuseExisting: rows whose link exists get it, the rest are created once.";
         }
 
-        private List<string> EarlyEndParts()
+        private const int NamedInWarning = 5;
+
+        private List<string> EarlyEndParts(bool compact)
         {
             var parts = new List<string>();
             if (CreatedNotWritten > 0)
-                parts.Add($"{CreatedNotWritten} link(s) were created but not written out: {string.Join(", ", _unwritten)}");
+            {
+                var named = compact && _unwritten.Count > NamedInWarning
+                    ? string.Join(", ", _unwritten.Take(NamedInWarning)) + $" and {_unwritten.Count - NamedInWarning} more (the summary line names each)"
+                    : string.Join(", ", _unwritten);
+                parts.Add($"{CreatedNotWritten} link(s) were created but not written out: {named}");
+            }
             if (MayExist > 0) parts.Add($"{MayExist} row(s) were in flight and may have a link");
             if (NeverSent > 0) parts.Add($"{NeverSent} row(s) were never sent");
             return parts;
@@ -171,7 +179,7 @@ namespace OmiseLinks
             if (EndedEarly != null)
             {
                 parts.Add("ended early: " + EndedEarly);
-                parts.AddRange(EarlyEndParts());
+                parts.AddRange(EarlyEndParts(compact: false));
             }
             parts.Add(string.Format(CultureInfo.InvariantCulture, "{0:0.0} s", _clock.Elapsed.TotalSeconds));
             return "New-OmiseLink summary: " + string.Join("; ", parts) + ".";

@@ -400,10 +400,19 @@ namespace OmiseLinks.Commands
                 var outcome = task.Result;
                 var output = LinkOutput.Wrap(outcome.Link, row.Reference, outcome.Origin == LinkOrigin.Reused);
                 ResolveSession().RememberLink(outcome.Link.Id);
-                _progress.Count(outcome.Origin);
                 var how = outcome.Origin == LinkOrigin.Reused ? "reused" : outcome.Origin == LinkOrigin.Adopted ? "adopted" : "created";
-                WriteVerbose($"{row.Name}: {how} {outcome.Link.Id} ({LinkOutput.FormatMoney(outcome.Link.Amount, outcome.Link.Currency)})");
-                WriteObject(output);
+                try
+                {
+                    WriteVerbose($"{row.Name}: {how} {outcome.Link.Id} ({LinkOutput.FormatMoney(outcome.Link.Amount, outcome.Link.Currency)})");
+                    WriteObject(output);
+                }
+                catch (Exception) when (Stopping)
+                {
+                    // Ctrl+C: PowerShell refused the link before it reached the pipeline. It exists: the early-end account names it.
+                    _progress.CountUnwritten(outcome.Link.Id, row.Name);
+                    throw;
+                }
+                _progress.Count(outcome.Origin);
                 return;
             }
             var unreachable = _creator?.Unreachable;
