@@ -105,6 +105,16 @@ namespace Omise.Core
         /// <summary>The shortest wait between the two look-ups after an ambiguous failure (see <see cref="Reconciler.FindAsync"/>).</summary>
         public TimeSpan SettleInterval { get; set; } = TimeSpan.FromSeconds(3);
 
+        /// <summary>
+        /// -ReuseExisting takes only links created within this span before the run (or at or after <see cref="ReuseSince"/>):
+        /// an interrupted run is resumed soon, and an older link with the same fields was made for another invoice (last
+        /// month's parking fee), which must never be handed to this one. Null (and no ReuseSince): the whole account.
+        /// </summary>
+        public TimeSpan? ReuseWindow { get; set; }
+
+        /// <summary>-ReuseExisting takes only links created at or after this time; wins over <see cref="ReuseWindow"/>.</summary>
+        public DateTime? ReuseSince { get; set; }
+
         /// <summary>Pages read at once for the -ReuseExisting index and the duplicate guard.</summary>
         public int ReadParallelism { get; set; } = 4;
 
@@ -148,7 +158,7 @@ namespace Omise.Core
             _client = client ?? throw new ArgumentNullException(nameof(client));
             _options = options ?? new LinkCreatorOptions();
             _reconciler = new Reconciler(client, _options.SettleInterval);
-            if (_options.ReuseExisting) _reuse = new ReuseIndex(client, _options.ReadParallelism);
+            if (_options.ReuseExisting) _reuse = new ReuseIndex(client, _options.ReadParallelism, _options.ReuseWindow, "-ReuseExisting", _options.ReuseSince);
             else if (_options.DuplicateWindow is TimeSpan window)
                 _guard = new ReuseIndex(client, _options.ReadParallelism, window, "duplicate guard");
         }

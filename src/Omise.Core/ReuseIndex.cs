@@ -19,17 +19,20 @@ namespace Omise.Core
         private readonly OmiseClient _client;
         private readonly int _parallelism;
         private readonly TimeSpan? _window;
+        private readonly DateTime? _since;
         private readonly string _name;
         private readonly object _gate = new object();
         private Task<Dictionary<string, Queue<string>>>? _index;
 
-        /// <param name="window">Null: every link of the account; else only the links created within this span before now.</param>
+        /// <param name="window">Only the links created within this span before now (by the server's clock).</param>
+        /// <param name="since">Only the links created at or after this time; wins over <paramref name="window"/>. Both null: every link.</param>
         /// <param name="name">How trace lines name the index ("-ReuseExisting", "duplicate guard").</param>
-        public ReuseIndex(OmiseClient client, int parallelism, TimeSpan? window = null, string name = "-ReuseExisting")
+        public ReuseIndex(OmiseClient client, int parallelism, TimeSpan? window = null, string name = "-ReuseExisting", DateTime? since = null)
         {
             _client = client;
             _parallelism = parallelism;
             _window = window;
+            _since = since;
             _name = name;
         }
 
@@ -64,7 +67,7 @@ namespace Omise.Core
         {
             var found = new Dictionary<string, List<(DateTime CreatedAt, string Id)>>(StringComparer.Ordinal);
             var payable = 0;
-            if (_window.HasValue) Since = _client.ServerUtcNow - _window.Value;
+            Since = _since?.ToUniversalTime() ?? (_window.HasValue ? _client.ServerUtcNow - _window.Value : (DateTime?)null);
             var read = await LinkPaging.ReadAllAsync(_client, _parallelism, link =>
             {
                 if (!link.Payable) return;

@@ -162,9 +162,12 @@ public class BulkCreationTests
         Assert.True(stopTook < TimeSpan.FromSeconds(3), $"stop took {stopTook}");
         Assert.True(bed.Emulator.Links.Count < 100);
         var written = result.Output.Select(o => (string)o.Properties["Id"].Value).ToHashSet();
-        var warning = string.Join("\n", bed.Shell.Host.Lines.Where(l => l.StartsWith("WARNING:")));
-        foreach (var link in bed.Emulator.Links)
-            Assert.True(written.Contains(link.Id) || warning.Contains(link.Id), $"{link.Id} was stored but neither written nor named");
+        // After Ctrl+C the warning and the summary line (which names every unwritten link) go straight to the host. A link
+        // stored for a request cancelled after the server received it can only be counted among the rows in flight.
+        var told = string.Join("\n", bed.Shell.Host.Lines);
+        var unnamed = bed.Emulator.Links.Count(l => !written.Contains(l.Id) && !told.Contains(l.Id));
+        var inFlight = System.Text.RegularExpressions.Regex.Match(told, @"(\d+) row\(s\) were in flight and may have a link");
+        Assert.True(unnamed == 0 || (inFlight.Success && int.Parse(inFlight.Groups[1].Value) >= unnamed), $"{unnamed} stored link(s) not accounted for: {told}");
     }
 
     [Fact]

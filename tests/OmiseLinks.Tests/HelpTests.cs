@@ -77,7 +77,7 @@ public class HelpTests
             [
                 "System.Object", "0", "True (ByPropertyName)", "AmountSatang, AmountCents, AmountMinor, MinorAmount", "false",
                 "thb,jpy,sgd,myr,usd",
-                "Amount,Currency,Title,Description,AllowDuplicate,Price,InputObject,MaxAttempts,Multiple,Reference,ReuseExisting,Session,ThrottleLimit,WhatIf,Confirm",
+                "Amount,Currency,Title,Description,AllowDuplicate,Price,InputObject,MaxAttempts,Multiple,Reference,ReuseExisting,ReuseSince,Session,ThrottleLimit,WhatIf,Confirm",
                 "0",
                 "4",
             ],

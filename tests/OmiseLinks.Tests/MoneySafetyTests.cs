@@ -165,7 +165,7 @@ public class HostileServerTests
     public async Task A_list_that_ignores_offset_ends_a_reuse_run_with_an_error_not_a_loop()
     {
         await using var bed = await TestBed.StartAsync();
-        for (var i = 0; i < 250; i++) bed.Emulator.AddLink(100 + i, "thb", $"Old {i}", "d", false, DateTimeOffset.UtcNow.AddDays(-1));
+        for (var i = 0; i < 250; i++) bed.Emulator.AddLink(100 + i, "thb", $"Old {i}", "d", false, DateTimeOffset.UtcNow.AddHours(-1));
         bed.Emulator.Faults = new FaultOptions { ListIgnoresOffset = true };
         bed.Shell.SetVariable("rows", BulkCreationTests.Invoices(3));
 
@@ -200,14 +200,51 @@ public class HostileServerTests
 public class ReuseExistingTests
 {
     [Fact]
+    public async Task Last_months_link_with_the_same_fields_is_never_handed_to_this_months_invoice()
+    {
+        // The invoice number is never sent to Omise: November's "Parking fee" link of another tenant has the same fields.
+        await using var bed = await TestBed.StartAsync();
+        var november = bed.Emulator.AddLink(200000, "thb", "Parking fee", "Monthly parking", false, DateTimeOffset.UtcNow.AddDays(-30));
+        var lastNight = bed.Emulator.AddLink(200000, "thb", "Parking fee", "Monthly parking", false, DateTimeOffset.UtcNow.AddHours(-10));
+        bed.Shell.SetVariable("rows", new[]
+        {
+            TestBed.CsvRow(("invoice", "INV-2612-A12"), ("amount", "200000"), ("currency", "thb"), ("title", "Parking fee"), ("description", "Monthly parking")),
+            TestBed.CsvRow(("invoice", "INV-2612-A14"), ("amount", "200000"), ("currency", "thb"), ("title", "Parking fee"), ("description", "Monthly parking")),
+        });
+
+        var result = bed.Run("$rows | New-OmiseLink -ReuseExisting");
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(lastNight.Id, result.Output[0].Properties["Id"].Value);
+        Assert.Equal(true, result.Output[0].Properties["Reused"].Value);
+        Assert.Equal(false, result.Output[1].Properties["Reused"].Value);
+        Assert.DoesNotContain(result.Output, o => (string)o.Properties["Id"].Value == november.Id);
+        Assert.Equal(3, bed.Emulator.Links.Count);
+    }
+
+    [Fact]
+    public async Task ReuseSince_widens_the_window_for_a_run_resumed_days_later()
+    {
+        await using var bed = await TestBed.StartAsync();
+        var friday = bed.Emulator.AddLink(5000, "thb", "Invoice 9", "Dec", false, DateTimeOffset.UtcNow.AddDays(-3));
+        bed.Shell.SetVariable("since", DateTime.Now.AddDays(-4));
+
+        var result = bed.Run("New-OmiseLink -Amount 5000 -Currency thb -Title 'Invoice 9' -Description Dec -ReuseExisting -ReuseSince $since");
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(friday.Id, Assert.Single(result.Output).Properties["Id"].Value);
+        Assert.Single(bed.Emulator.Links);
+    }
+
+    [Fact]
     public async Task A_paid_single_use_link_is_never_handed_to_a_new_row_a_multiple_use_one_is()
     {
         await using var bed = await TestBed.StartAsync();
-        var paid = bed.Emulator.AddLink(5000, "thb", "Invoice 7", "June", false, DateTimeOffset.UtcNow.AddDays(-3));
+        var paid = bed.Emulator.AddLink(5000, "thb", "Invoice 7", "June", false, DateTimeOffset.UtcNow.AddHours(-3));
         bed.Emulator.PayLink(paid.Id);
-        var removed = bed.Emulator.AddLink(5000, "thb", "Invoice 7", "June", false, DateTimeOffset.UtcNow.AddDays(-2));
+        var removed = bed.Emulator.AddLink(5000, "thb", "Invoice 7", "June", false, DateTimeOffset.UtcNow.AddHours(-2));
         bed.Run($"Remove-OmiseLink -Id {removed.Id} -Confirm:$false");
-        var donations = bed.Emulator.AddLink(0, "thb", "Donations", "Any amount", true, DateTimeOffset.UtcNow.AddDays(-1));
+        var donations = bed.Emulator.AddLink(0, "thb", "Donations", "Any amount", true, DateTimeOffset.UtcNow.AddHours(-1));
         bed.Emulator.PayLink(donations.Id, 100);
 
         var result = bed.Run("""

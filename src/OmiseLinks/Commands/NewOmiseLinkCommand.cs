@@ -89,6 +89,13 @@ namespace OmiseLinks.Commands
         public SwitchParameter ReuseExisting { get; set; }
 
         /// <summary>
+        /// With -ReuseExisting, take only links created at or after this time (a date without a zone is local time). Default:
+        /// 24 hours before the run, the duplicate guard's window: older links with the same fields belong to other invoices.
+        /// </summary>
+        [Parameter]
+        public DateTime? ReuseSince { get; set; }
+
+        /// <summary>
         /// Creates a row's link even when an identical payable link was created in the last 24 hours (the duplicate guard
         /// would otherwise make that row an error naming the existing link).
         /// </summary>
@@ -138,6 +145,10 @@ namespace OmiseLinks.Commands
             _creator = new LinkCreator(session.Client, new LinkCreatorOptions
             {
                 ReuseExisting = ReuseExisting.IsPresent,
+                ReuseWindow = DuplicateWindow,
+                ReuseSince = ReuseSince.HasValue
+                    ? (ReuseSince.Value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(ReuseSince.Value, DateTimeKind.Local) : ReuseSince.Value)
+                    : (DateTime?)null,
                 DuplicateWindow = AllowDuplicate.IsPresent ? (TimeSpan?)null : DuplicateWindow,
                 MaxAttempts = MaxAttempts,
                 ReadParallelism = ThrottleLimit,
