@@ -135,8 +135,9 @@ namespace OmiseLinks
             var parts = EarlyEndParts(compact: true);
             if (parts.Count == 0) return null;
             return "New-OmiseLink ended before writing every row" + (EndedEarly != null ? $" ({EndedEarly})" : "") + ": " +
-                string.Join("; ", parts) +
-                ". Run the same input again with -ReuseExisting: rows whose link exists get it, the rest are created once.";
+                string.Join("; ", parts) + $"; row {Rows} was the last row read" +
+                ". Run the same input again with -ReuseExisting: rows whose link exists get it, the rest are created once." +
+                (CreatedNotWritten > 0 ? " A link you do not want can be withdrawn with Remove-OmiseLink -Id <id>." : "");
         }
 
         private const int NamedInWarning = 5;

@@ -322,7 +322,7 @@ public sealed class ExportOmiseLinkQRCodeTests(ITestOutputHelper log) : IDisposa
 
         // The mail-merge file: the real Export-Csv writes the reference first and the image path beside the payment link.
         bed.Shell.SetVariable("csv", Path.Combine(Folder(), "links.csv"));
-        var exported = bed.Run("$rows | New-OmiseLink | Export-OmiseLinkQRCode -Path $folder -PassThru -Force | Export-Csv $csv -NoTypeInformation; Import-Csv $csv");
+        var exported = bed.Run("$rows | New-OmiseLink -ReuseExisting | Export-OmiseLinkQRCode -Path $folder -PassThru -Force | Export-Csv $csv -NoTypeInformation; Import-Csv $csv");
         Assert.Empty(exported.Errors);
         var header = File.ReadLines(Path.Combine(Folder(), "links.csv")).First();
         Assert.StartsWith("\"Reference\",", header);

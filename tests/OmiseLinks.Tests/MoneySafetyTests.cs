@@ -384,3 +384,78 @@ public class LinkIdTests
         Assert.Equal(0, bed.Emulator.RequestCount);
     }
 }
+
+/// <summary>What a tryout as a new ops admin found: rows that would silently make a second or a wrong link.</summary>
+public class InputMistakeTests
+{
+    [Fact]
+    public async Task A_copied_line_with_the_same_invoice_is_refused_unless_AllowDuplicate()
+    {
+        await using var bed = await TestBed.StartAsync();
+        var row = TestBed.CsvRow(("invoice", "INV-2801"), ("amount", "200000"), ("currency", "thb"), ("title", "Rent December"), ("description", "d"));
+        var other = TestBed.CsvRow(("invoice", "INV-2802"), ("amount", "300000"), ("currency", "thb"), ("title", "Rent December"), ("description", "d"));
+        bed.Shell.SetVariable("rows", new[] { row, other, row });
+
+        var result = bed.Run("$rows | New-OmiseLink");
+
+        Assert.Equal(2, result.Output.Count);
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("DuplicateReference", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ResourceExists, error.CategoryInfo.Category);
+        Assert.Contains("Row 3 (INV-2801): The reference INV-2801 was already used by row 1", error.ToString());
+        Assert.Equal(2, bed.Emulator.Links.Count);
+
+        var allowed = bed.Run("$rows | New-OmiseLink -AllowDuplicate");
+        Assert.Empty(allowed.Errors);
+        Assert.Equal(5, bed.Emulator.Links.Count);
+    }
+
+    [Fact]
+    public async Task A_links_file_fed_back_to_New_OmiseLink_makes_no_new_link()
+    {
+        await using var bed = await TestBed.StartAsync();
+        bed.Shell.SetVariable("csv", Path.Combine(Path.GetTempPath(), $"links-{Guid.NewGuid():N}.csv"));
+
+        var result = bed.Run("""
+            New-OmiseLink -Amount 5000 -Currency thb -Title 'Invoice 1' -Description d -Reference INV-1 | Export-Csv $csv -NoTypeInformation
+            Import-Csv $csv | New-OmiseLink
+            """);
+
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("AlreadyALink", error.FullyQualifiedErrorId);
+        Assert.Contains("is a payment link already (Id link_test_", error.ToString());
+        Assert.Single(bed.Emulator.Links);
+    }
+
+    [Theory]
+    [InlineData("Amount (THB)")]
+    [InlineData("Amount in Baht")]
+    public async Task A_header_with_amounts_in_baht_is_pointed_to_price_never_to_amount(string header)
+    {
+        await using var bed = await TestBed.StartAsync();
+        bed.Shell.SetVariable("rows", new[] { TestBed.CsvRow(("Invoice No", "INV-2604"), (header, "1500"), ("currency", "thb"), ("title", "Parking"), ("description", "d")) });
+
+        var result = bed.Run("$rows | New-OmiseLink");
+
+        var text = Assert.Single(result.Errors).ToString();
+        Assert.Contains($"the column '{header}' looks like an amount in currency units", text);
+        Assert.Contains("Rename that header to price", text);
+        Assert.Empty(bed.Emulator.Links);
+    }
+
+    [Fact]
+    public async Task A_semicolon_separated_file_is_told_to_use_Delimiter()
+    {
+        await using var bed = await TestBed.StartAsync();
+        var path = Path.Combine(Path.GetTempPath(), $"semicolon-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(path, "invoice;amount;currency;title;description\r\nINV-1;150050;thb;Fees;December\r\n");
+        bed.Shell.SetVariable("csv", path);
+
+        var result = bed.Run("Import-Csv $csv | New-OmiseLink");
+
+        Assert.Contains("Import-Csv -Delimiter ';'", Assert.Single(result.Errors).ToString());
+        var fixedRun = bed.Run("Import-Csv $csv -Delimiter ';' | New-OmiseLink");
+        Assert.Empty(fixedRun.Errors);
+        Assert.Equal(150050L, Assert.Single(bed.Emulator.Links).Amount);
+    }
+}

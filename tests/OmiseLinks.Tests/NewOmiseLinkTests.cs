@@ -94,7 +94,7 @@ public class NewOmiseLinkTests
         var error = Assert.Single(result.Errors);
         Assert.Equal("InvalidAmount,OmiseLinks.Commands.NewOmiseLinkCommand", error.FullyQualifiedErrorId);
         Assert.StartsWith("Row 1: Amount '-5' has a sign", error.ToString());
-        Assert.Equal([0L, 42L], bed.Emulator.Links.Select(l => l.Amount));
+        Assert.Equal([0L, 42L], bed.Emulator.Links.Select(l => l.Amount).Order());
     }
 
     [Theory]

@@ -52,12 +52,12 @@ Describe 'Import-Csv | New-OmiseLink | Export-Csv' {
         (Get-OmiseLink -Id $links[0].Id).Title | Should -Be $thai
     }
 
-    It 'makes two links from two identical rows' {
+    It 'makes two links from two rows with the same fields and their own invoice numbers' {
         $before = Get-ServerLinkCount
         $csv = New-ExcelCsv -Name 'twins.csv' -Lines @(
             $header
             'INV-7,35000,thb,Yoga drop-in class,One class,false'
-            'INV-7,35000,thb,Yoga drop-in class,One class,false'
+            'INV-8,35000,thb,Yoga drop-in class,One class,false'
         )
 
         $links = @(Import-Csv $csv | New-OmiseLink)
@@ -65,6 +65,26 @@ Describe 'Import-Csv | New-OmiseLink | Export-Csv' {
         $links.Count | Should -Be 2
         $links[0].Id | Should -Not -Be $links[1].Id
         Get-ServerLinkCount | Should -Be ($before + 2)
+    }
+
+    It 'refuses a copied line (the same invoice number twice) unless -AllowDuplicate, naming the first row' {
+        $before = Get-ServerLinkCount
+        $csv = New-ExcelCsv -Name 'copied-line.csv' -Lines @(
+            $header
+            'INV-9,35000,thb,Yoga drop-in class,One class,false'
+            'INV-9,35000,thb,Yoga drop-in class,One class,false'
+        )
+
+        $links = @(Import-Csv $csv | New-OmiseLink -ErrorVariable failed -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
+
+        $links.Count | Should -Be 1
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'DuplicateReference,*'
+        "$($failed[0])" | Should -BeLike 'Row 2 (INV-9): The reference INV-9 was already used by row 1*'
+        Get-ServerLinkCount | Should -Be ($before + 1)
+
+        @(Import-Csv $csv | New-OmiseLink -AllowDuplicate).Count | Should -Be 2
+        Get-ServerLinkCount | Should -Be ($before + 3)
     }
 
     It 'fails each bad row alone, with its own error naming the value, and still makes the good rows' {

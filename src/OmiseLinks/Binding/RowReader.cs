@@ -79,14 +79,40 @@ namespace OmiseLinks.Binding
             var nearMiss = columns.FirstOrDefault(c => wanted.Contains(Normalize(c)))
                 ?? columns.FirstOrDefault(c => Normalize(c).Length > 0 && wanted.Any(w => Normalize(c).StartsWith(w, StringComparison.Ordinal)));
             var accepted = string.Join(", ", names.Where(n => n.IndexOf(' ') < 0).Take(4));
+            if (columns.Count == 1 && (columns[0].IndexOf(';') >= 0 || columns[0].IndexOf('\t') >= 0))
+            {
+                var separator = columns[0].IndexOf(';') >= 0 ? "';'" : "\"`t\"";
+                return $"{parameter} is missing: the file's header reads as one column, '{columns[0]}': its columns are separated by {separator}, " +
+                    $"not commas. Read it with Import-Csv -Delimiter {separator}.";
+            }
+            if (nearMiss != null && parameter == "Amount" && InCurrencyUnits(nearMiss))
+            {
+                // "Amount (THB)" holds baht: renamed to amount it would be read as satang, a hundredth of the sum.
+                return $"Amount is missing: the column '{nearMiss}' looks like an amount in currency units (1500.50 baht), not in the " +
+                    "smallest unit that an amount column holds (150050 satang). Rename that header to price: a price is converted " +
+                    "exactly to the smallest unit. Renaming it to amount would read 1500 baht as 15.00 THB.";
+            }
             if (nearMiss != null)
             {
                 return $"{parameter} is missing: the column '{nearMiss}' looks like it but is not read as {parameter.ToLowerInvariant()} " +
                     $"({Why(nearMiss)}). Rename that header to {parameter.ToLowerInvariant()} (also read: {accepted}).";
             }
-            if (row == null || columns.Count == 0) return $"{parameter} is missing. Give -{parameter}, or pipe rows with a {parameter.ToLowerInvariant()} column.";
+            if (row == null || columns.Count == 0)
+                return $"{parameter} is missing. Give -{parameter}, or pipe rows with {Article(parameter)} {parameter.ToLowerInvariant()} column.";
             return $"{parameter} is missing: the row has no {parameter.ToLowerInvariant()} column (read from: {accepted}). " +
                 $"Its columns are: {string.Join(", ", columns.Select(c => "'" + c + "'"))}.";
+        }
+
+        private static string Article(string word) => "aeiouAEIOU".IndexOf(word[0]) >= 0 ? "an" : "a";
+
+        /// <summary>A header that names a currency or its major unit ("Amount (THB)", "Amount in baht") rather than satang or cents.</summary>
+        private static bool InCurrencyUnits(string header)
+        {
+            var lower = header.ToLowerInvariant();
+            if (lower.Contains("satang") || lower.Contains("cent") || lower.Contains("minor") || lower.Contains("สตางค์")) return false;
+            foreach (var unit in new[] { "thb", "baht", "บาท", "฿", "jpy", "yen", "¥", "usd", "$", "sgd", "myr", "ringgit" })
+                if (lower.Contains(unit)) return true;
+            return false;
         }
 
         private static string Why(string column)

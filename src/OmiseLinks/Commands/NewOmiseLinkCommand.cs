@@ -138,6 +138,7 @@ namespace OmiseLinks.Commands
         private LinkCreator? _creator;
         private readonly RunProgress _progress = new RunProgress();
         private bool _endReported;
+        private readonly Dictionary<string, long> _references = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
 
         protected override void BeginProcessing()
         {
@@ -242,16 +243,25 @@ namespace OmiseLinks.Commands
                 try { request = new LinkCreateRequest(amount, currency!, title!, description!, multiple); }
                 catch (ArgumentException ex) { problems.Add(("InvalidArgument", "fields", ex.Message)); }
             }
+            if (request != null && !AllowDuplicate.IsPresent && DuplicateOfInput(row, number, reference) is var duplicate && duplicate != null)
+            {
+                problems.Add(duplicate.Value);
+                request = null;
+            }
             if (request == null)
             {
                 var damaged = problems.Any(p => p.Id == "TextEncodingDamaged");
                 var text = (label.Length > 0 ? label + ": " : "") + string.Join(" ", problems.Select(p => p.Text)) +
                     (damaged ? " Nothing was sent for this row." : "");
-                var record = new ErrorRecord(new ArgumentException(text), problems[0].Id, ErrorCategory.InvalidData, target)
+                var copy = problems[0].Id == "DuplicateReference" || problems[0].Id == "AlreadyALink";
+                var record = new ErrorRecord(new ArgumentException(text), problems[0].Id, copy ? ErrorCategory.ResourceExists : ErrorCategory.InvalidData, target)
                 {
                     ErrorDetails = new ErrorDetails(text)
                     {
                         RecommendedAction = damaged ? LinkFields.EncodingAdvice
+                            : copy ? "If the row is a copy, leave it out; to create another link for it on purpose, use -AllowDuplicate."
+                            : number == null ? "Fix the value and run the command again."
+                            : MyInvocation.BoundParameters.ContainsKey("WhatIf") ? "Fix the row; nothing was sent (-WhatIf)."
                             : "Fix the row, then run the file again with -ReuseExisting: rows already created are not created twice.",
                     },
                 };
@@ -278,6 +288,27 @@ namespace OmiseLinks.Commands
             using (OmiseTrace.Use(QueueTrace))
                 _work!.Submit(rowState, ct => creator.CreateAsync(creation, ct), CancellationToken);
             WriteFinished(wait: false);
+        }
+
+        /// <summary>
+        /// A row that is surely not meant to make a new link: its reference (invoice) repeats an earlier row's in this run
+        /// (a copied line), or it is a link already (an Id column holding a link id: a links.csv fed back in). Null otherwise.
+        /// </summary>
+        private (string Id, string Key, string Text)? DuplicateOfInput(PSObject? row, long? number, string? reference)
+        {
+            if (row != null)
+            {
+                foreach (var name in new[] { "Id", "LinkId" })
+                    if (row.Properties[name]?.Value?.ToString()?.Trim() is string id && Identifiers.IsLinkId(id))
+                        return ("AlreadyALink", "already a link",
+                            $"The row is a payment link already ({name} {id}): it looks like a links file fed back in. Get-OmiseLink shows that link; nothing was sent.");
+            }
+            if (string.IsNullOrEmpty(reference) || number == null) return null;
+            if (_references.TryGetValue(reference!, out var first))
+                return ("DuplicateReference", "same reference as row " + first,
+                    $"The reference {reference} was already used by row {first} of this run: a copied line would make a second link for one invoice. Nothing was sent for this row.");
+            _references[reference!] = number.Value;
+            return null;
         }
 
         /// <summary>Neither an amount nor a price: the near-miss column of either, else what is read.</summary>
