@@ -209,8 +209,8 @@ $demoScript = {
     $clock = [System.Diagnostics.Stopwatch]::StartNew()
     Import-Csv examples/invoices.csv | New-OmiseLink -ErrorVariable failures | Export-Csv links.csv -NoTypeInformation
     $took = $clock.Elapsed.TotalSeconds
-    Write-Host 'PS> Import-Csv links.csv | Format-Table Reference, Amount, Currency, Title, PaymentUri'
-    Import-Csv links.csv | Format-Table Reference, Amount, Currency, Title, PaymentUri | Out-String -Width 160 | Write-Host
+    Write-Host 'PS> Import-Csv links.csv | Format-Table Reference, AmountText, Title, PaymentUri'
+    Import-Csv links.csv | Format-Table Reference, AmountText, Title, PaymentUri | Out-String -Width 160 | Write-Host
     $rows = @(Import-Csv examples/invoices.csv).Count
     $links = @(Import-Csv links.csv).Count
     Write-Host ('{0} rows read, {1} links written to links.csv, {2} errors, {3:0.00} s.' -f $rows, $links, @($failures).Count, $took)

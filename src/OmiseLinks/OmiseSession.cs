@@ -14,7 +14,7 @@ namespace OmiseLinks
             Client = client;
             AccountId = accountId;
             AccountEmail = accountEmail;
-            ConnectedAt = DateTime.UtcNow;
+            ConnectedAt = LinkOutput.Timestamp(DateTime.UtcNow)!;
         }
 
         internal OmiseClient Client { get; }
@@ -36,7 +36,8 @@ namespace OmiseLinks
         /// <summary>False when Connect-Omise was told -SkipValidation, so no request has checked the key yet.</summary>
         public bool Validated => AccountId != null;
 
-        public DateTime ConnectedAt { get; }
+        /// <summary>When Connect-Omise made the session: ISO 8601 in local time with its offset, as link times are shown.</summary>
+        public string ConnectedAt { get; }
 
         private readonly System.Collections.Generic.LinkedList<string> _recentLinkIds = new System.Collections.Generic.LinkedList<string>();
         internal const int RecentLinkCapacity = 200;
