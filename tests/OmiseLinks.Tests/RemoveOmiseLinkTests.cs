@@ -5,6 +5,21 @@ namespace OmiseLinks.Tests;
 public class RemoveOmiseLinkTests
 {
     [Fact]
+    public async Task WhatIf_on_an_unknown_id_says_not_found_instead_of_offering_to_remove_it()
+    {
+        await using var bed = await TestBed.StartAsync();
+        var kept = bed.Emulator.AddLink(100, "thb", "Kept", "d", false);
+
+        var result = bed.Run($"Remove-OmiseLink -Id link_test_n0such11nk0000000000, {kept.Id} -WhatIf");
+
+        Assert.StartsWith("NotFound", Assert.Single(result.Errors).FullyQualifiedErrorId);
+        var whatIf = string.Join("\n", bed.Shell.Host.Lines);
+        Assert.DoesNotContain("link_test_n0such11nk0000000000", whatIf);
+        Assert.Contains(kept.Id, whatIf);
+        Assert.False(bed.Emulator.Links.Single().Deleted);
+    }
+
+    [Fact]
     public async Task WhatIf_says_what_would_be_removed_and_removes_nothing()
     {
         await using var bed = await TestBed.StartAsync();

@@ -46,9 +46,11 @@ namespace OmiseLinks.Commands
             var reference = ReferenceOf(Reference);
             foreach (var id in Id)
             {
-                if (!IsLinkId(id) || !ShouldProcess(Describe(id, reference), "Remove payment link")) continue;
+                if (!IsLinkId(id)) continue;
                 try
                 {
+                    // An unknown id is reported as not found here, before -WhatIf or -Confirm would offer to remove it.
+                    if (!ShouldProcess(Describe(id, reference), "Remove payment link")) continue;
                     var link = Run(ct => Client.DeleteLinkAsync(id, ct));
                     WriteVerbose($"Removed {Named(link.Id, reference)} ('{link.Title}', {LinkOutput.FormatMoney(link.Amount, link.Currency)})");
                     if (PassThru) WriteLink(link, reference);
@@ -73,7 +75,7 @@ namespace OmiseLinks.Commands
             if (link == null)
             {
                 try { link = Run(ct => Client.GetLinkAsync(id, ct)); }
-                catch (OmiseApiException) { }
+                catch (OmiseApiException ex) when (ex.StatusCode != 404) { }
             }
             if (link != null)
             {
