@@ -38,7 +38,8 @@ public class ExcelCsvTests
 
         var fixedRun = bed.Run("Import-Csv $path -Encoding 874 | New-OmiseLink");
         Assert.Empty(fixedRun.Errors);
-        Assert.Equal(["ค่าเรียนภาษาไทย", "ค่าที่ปรึกษา"], bed.Emulator.Links.Select(l => l.Title));
+        Assert.Equal(["ค่าเรียนภาษาไทย", "ค่าที่ปรึกษา"], fixedRun.Output.Select(o => (string)o.Properties["Title"].Value));
+        Assert.Equal(fixedRun.Output.Select(o => (string)o.Properties["Id"].Value).Order(), bed.Emulator.Links.Select(l => l.Id).Order());
         File.Delete(path);
     }
 

@@ -79,8 +79,8 @@ public class NewOmiseLinkTests
         Assert.Equal(ErrorCategory.InvalidData, error.CategoryInfo.Category);
         Assert.StartsWith($"Row 2: Amount '{amount}'", error.ToString());
         Assert.Equal("bad", ((PSObject)error.TargetObject).Properties["title"].Value);
-        Assert.Equal(["before", "after"], bed.Emulator.Links.Select(l => l.Title));
-        Assert.Equal([100L, 300L], bed.Emulator.Links.Select(l => l.Amount));
+        Assert.Equal(["after", "before"], bed.Emulator.Links.Select(l => l.Title).Order());
+        Assert.Equal([100L, 300L], bed.Emulator.Links.Select(l => l.Amount).Order());
     }
 
     [Fact]
