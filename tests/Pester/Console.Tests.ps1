@@ -24,7 +24,7 @@ Describe 'The table view of a link' {
     It 'shows each whole payment URI and the amount in currency units at <Width> columns, one line per link' -ForEach @(
         @{ Width = 120 }, @{ Width = 80 }
     ) {
-        $links = 1..3 | ForEach-Object { New-OmiseLink -Amount (150050 * $_) -Currency thb -Title "Plan $_" -Description 'Monthly' -Reference "INV-$_" }
+        $links = 1..3 | ForEach-Object { New-OmiseLink -Amount (150050 * $_) -Currency thb -Title "Plan $_ ($Width columns)" -Description 'Monthly' -Reference "INV-$_" }
 
         $table = $links | Format-Table | Out-String -Width $Width
 

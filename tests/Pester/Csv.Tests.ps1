@@ -71,8 +71,8 @@ Describe 'Import-Csv | New-OmiseLink | Export-Csv' {
         $before = Get-ServerLinkCount
         $csv = New-ExcelCsv -Name 'copied-line.csv' -Lines @(
             $header
-            'INV-9,35000,thb,Yoga drop-in class,One class,false'
-            'INV-9,35000,thb,Yoga drop-in class,One class,false'
+            'INV-9,120000,thb,Yoga month pass,Unlimited classes,false'
+            'INV-9,120000,thb,Yoga month pass,Unlimited classes,false'
         )
 
         $links = @(Import-Csv $csv | New-OmiseLink -ErrorVariable failed -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
