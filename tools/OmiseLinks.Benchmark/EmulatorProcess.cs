@@ -93,7 +93,9 @@ internal sealed class EmulatorProcess : IDisposable
     /// <summary>Replaces the fault options (latency included); fields left out take their defaults.</summary>
     public void SetFaults(object faults)
     {
-        using var response = _admin.PutAsync("_emulator/faults", JsonContent.Create(faults)).GetAwaiter().GetResult();
+        // Enums (BrokenAnswerShape) travel by name, as the admin endpoint reads them.
+        var json = new System.Text.Json.JsonSerializerOptions { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+        using var response = _admin.PutAsync("_emulator/faults", JsonContent.Create(faults, options: json)).GetAwaiter().GetResult();
         EnsureOk(response, "PUT /_emulator/faults");
     }
 
@@ -104,7 +106,7 @@ internal sealed class EmulatorProcess : IDisposable
         EnsureOk(response, "POST /_emulator/reset");
     }
 
-    /// <summary>Stores <paramref name="count"/> distinct links created a day ago ("Seeded 1" ... "Seeded N").</summary>
+    /// <summary>Stores <paramref name="count"/> distinct links, one second apart, the newest a minute ago ("Seeded 1" ... "Seeded N").</summary>
     public void Seed(int count)
     {
         using var response = _admin.PostAsync($"_emulator/seed?count={count}", content: null).GetAwaiter().GetResult();

@@ -220,11 +220,12 @@ internal sealed class Scenarios
         Console.WriteLine($"   links stored {stored.Count:N0} (rows {rows:N0}), rows written {written.Count:N0}, distinct ids written {distinctWritten:N0}, " +
                           $"written ids stored {writtenStored:N0}, rows errored {faulty.Errors}, duplicates {duplicates}, written in input order: {(inOrder ? "yes" : "no")}");
         var waits = faulty.Verbose.Select(v => RetryWait.Match(v)).Where(m => m.Success).Select(m => double.Parse(m.Groups[1].Value) / 1000).ToList();
-        var lookups = faulty.Verbose.Count(v => v.Contains("looking for the link before trying again", StringComparison.Ordinal));
+        var lookups = faulty.Verbose.Count(v => v.Contains("looking for its link before sending anything again", StringComparison.Ordinal));
+        var settles = faulty.Verbose.Count(v => v.Contains("no link yet; looking again in", StringComparison.Ordinal));
         var adopted = faulty.Verbose.Count(v => v.Contains("adopting it instead of creating another", StringComparison.Ordinal));
         const int throttle = 4;
         Console.WriteLine($"   {waits.Count} retries waited {waits.Sum():0.0} s in all (if spread evenly over the {throttle} slots: {waits.Sum() / throttle:0.0} s); " +
-                          $"{lookups} look-ups after a create that may have reached the server, {adopted} links adopted");
+                          $"{lookups} look-ups after a create that may have reached the server, {settles} of them waited to look again, {adopted} links adopted");
         foreach (var error in faulty.FirstErrors) Console.WriteLine("   error: " + error);
         Console.WriteLine();
         Table.Add("4 faults", "time with faults / fault-free", $"{ratio:0.00} ({faulty.Elapsed.TotalSeconds:0.0} s / {clean.Elapsed.TotalSeconds:0.0} s)", "(reported)", null);

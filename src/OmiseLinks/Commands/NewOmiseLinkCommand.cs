@@ -138,7 +138,9 @@ namespace OmiseLinks.Commands
         private LinkCreator? _creator;
         private readonly RunProgress _progress = new RunProgress();
         private bool _endReported;
-        private readonly Dictionary<string, long> _references = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        // The references seen in this run, as 64-bit hashes (case-insensitive) with their first row: 16 bytes a row instead of
+        // the string. A collision could only refuse a row as a copy (nothing is created, -AllowDuplicate lets it through).
+        private readonly Dictionary<ulong, long> _references = new Dictionary<ulong, long>();
 
         protected override void BeginProcessing()
         {
@@ -304,11 +306,19 @@ namespace OmiseLinks.Commands
                             $"The row is a payment link already ({name} {id}): it looks like a links file fed back in. Get-OmiseLink shows that link; nothing was sent.");
             }
             if (string.IsNullOrEmpty(reference) || number == null) return null;
-            if (_references.TryGetValue(reference!, out var first))
+            var key = ReferenceHash(reference!);
+            if (_references.TryGetValue(key, out var first))
                 return ("DuplicateReference", "same reference as row " + first,
                     $"The reference {reference} was already used by row {first} of this run: a copied line would make a second link for one invoice. Nothing was sent for this row.");
-            _references[reference!] = number.Value;
+            _references[key] = number.Value;
             return null;
+        }
+
+        private static ulong ReferenceHash(string reference)
+        {
+            var hash = 14695981039346656037UL; // FNV-1a over the upper-cased UTF-16 code units
+            foreach (var c in reference.ToUpperInvariant()) hash = (hash ^ c) * 1099511628211UL;
+            return hash;
         }
 
         /// <summary>Neither an amount nor a price: the near-miss column of either, else what is read.</summary>
