@@ -90,9 +90,6 @@ namespace Omise.Core
         /// <summary>Now, by the server's clock as last seen.</summary>
         public DateTime ServerUtcNow => DateTime.UtcNow + ServerClockOffset;
 
-        /// <summary>Set once the API has refused this client's key (401): no request is sent after that.</summary>
-        public bool KeyRefused => _keyRefused != null;
-
         /// <summary>The key's account: a cheap check of a key, answered within <paramref name="within"/> (default: the call timeout) or failed.</summary>
         public Task<Account> GetAccountAsync(TimeSpan? within = null, CancellationToken cancellationToken = default) =>
             SendAsync<Account>(HttpMethod.Get, "account", null, RetryRule.Idempotent, cancellationToken, within: within);
