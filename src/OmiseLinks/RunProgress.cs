@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using Omise.Core;
+using OmiseLinks.Binding;
 
 namespace OmiseLinks
 {
@@ -60,7 +61,7 @@ namespace OmiseLinks
         public void CountUnwritten(string linkId, string label)
         {
             CreatedNotWritten++;
-            _unwritten.Add(linkId + (label.Length > 0 ? " (" + Bare(label) + ")" : ""));
+            _unwritten.Add(linkId + (label.Length > 0 ? " (" + RowLabel.InList(label) + ")" : ""));
         }
 
         public void CountMayExist() => MayExist++;
@@ -71,14 +72,11 @@ namespace OmiseLinks
         {
             Failed++;
             // Rows fail out of order (a bad cell at once, an API refusal when its request ends): keep the first rows.
-            _failures.Add((row ?? 0, (label.Length > 0 ? Bare(label) : "the command") + $" ({what})"));
+            _failures.Add((row ?? 0, (label.Length > 0 ? RowLabel.InList(label) : "the command") + $" ({what})"));
             _failures.Sort((a, b) => a.Row.CompareTo(b.Row));
             if (_failures.Count > NamedInSummary) _failures.RemoveAt(_failures.Count - 1);
         }
 
-        // "Row 7 (INV-1007)" reads as "row 7 INV-1007" in a list of failures.
-        private static string Bare(string label) =>
-            label.StartsWith("Row ", StringComparison.Ordinal) ? "row " + label.Substring(4).Replace(" (", " ").TrimEnd(')') : label;
 
         public void Skip(long rowNumber) => _skipped.Add(rowNumber);
 

@@ -414,13 +414,12 @@ namespace OmiseLinks.Commands
             _writingErrorOf = null;
         }
 
-        private static string Bare(string label) => label.StartsWith("Row ", StringComparison.Ordinal) ? "row" + label.Substring(3) : label;
 
         private string ReasonOf(Exception ex)
         {
             // -ErrorAction Stop: the engine turns the row's error into PipelineStoppedException while the pipeline is not stopping.
             if (_writingErrorOf != null && (ex is ActionPreferenceStopException || (ex is PipelineStoppedException && !Stopping)))
-                return $"-ErrorAction Stop at the error of {Bare(_writingErrorOf)}";
+                return $"-ErrorAction Stop at the error of {RowLabel.InSentence(_writingErrorOf)}";
             if (ex.GetType().Name == "StopUpstreamCommandsException") return "a later command in the pipeline needed no more rows";
             if (Stopping || ex is PipelineStoppedException) return "the pipeline was stopped (Ctrl+C)";
             return ex.Message;
