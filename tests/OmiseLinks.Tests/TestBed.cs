@@ -46,6 +46,20 @@ public sealed class TestBed : IAsyncDisposable
         return secure;
     }
 
+    /// <summary>
+    /// After an early end, every link the server holds was written to the output, named in <paramref name="told"/> (the
+    /// warning or the summary line), or is one of the rows counted as in flight: a request cancelled after the server
+    /// received it can still be stored, and then only that count can tell of it.
+    /// </summary>
+    public void AssertEveryStoredLinkAccountedFor(PsResult result, string told)
+    {
+        var written = result.Output.Select(o => (string)o.Properties["Id"].Value).ToHashSet();
+        var unnamed = Emulator.Links.Count(l => !written.Contains(l.Id) && !told.Contains(l.Id));
+        var inFlight = System.Text.RegularExpressions.Regex.Match(told, @"(\d+) row\(s\) were in flight and may have a link");
+        Assert.True(unnamed == 0 || (inFlight.Success && int.Parse(inFlight.Groups[1].Value) >= unnamed),
+            $"{unnamed} stored link(s) neither written, named nor counted in flight: {told}");
+    }
+
     /// <summary>A row as Import-Csv makes it: a PSCustomObject whose values are all strings.</summary>
     public static PSObject CsvRow(params (string Name, string Value)[] columns)
     {
