@@ -120,6 +120,16 @@ function Invoke-TestTask {
         foreach ($name in 'failed', 'error', 'timeout', 'aborted') { $xunit.Failed += [int]$counters.GetAttribute($name) }
     }
     if ($xunitExit -ne 0 -and $xunit.Failed -eq 0) { $xunit.Failed = 1 }
+    # The names of failed tests, repeated at the end: a CI log that keeps only its tail still says what failed.
+    $xunitFailures = @(foreach ($trx in @(Get-ChildItem -Path $xunitFolder -Filter '*.trx' -ErrorAction SilentlyContinue)) {
+        [xml] $report = Get-Content -LiteralPath $trx.FullName -Raw
+        foreach ($result in @($report.TestRun.Results.UnitTestResult)) {
+            if ($result -and $result.outcome -ne 'Passed' -and $result.outcome -ne 'NotExecuted') {
+                $message = "$($result.Output.ErrorInfo.Message)".Trim() -split "`r?`n" | Select-Object -First 6
+                "$($result.testName): $($result.outcome)`n      " + ($message -join "`n      ")
+            }
+        }
+    })
 
     # Pester, in a new process: the module DLLs it loads are not held by this one, and Windows PowerShell tests in
     # Windows PowerShell. The emulator and the module were built above, so the tests do not build them again.
@@ -129,14 +139,15 @@ function Invoke-TestTask {
         "`$c = New-PesterConfiguration; `$c.Run.Path = $(Quote (Join-Path $root 'tests/Pester')); `$c.Run.PassThru = `$true; " +
         "`$c.Output.Verbosity = 'Detailed'; " +
         "`$r = Invoke-Pester -Configuration `$c; " +
-        "@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount } | ConvertTo-Json | Set-Content -Path $(Quote $summary); " +
+        "`$names = @(`$r.Failed | ForEach-Object { `$_.ExpandedPath + ': ' + (([string](`$_.ErrorRecord | Select-Object -First 1) -split '\r?\n')[0]) }); " +
+        "@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Names = `$names } | ConvertTo-Json | Set-Content -Path $(Quote $summary); " +
         "if (`$r.Result -ne 'Passed') { exit 1 }"
     Write-Host "> Invoke-Pester tests/Pester (PowerShell $($PSVersionTable.PSVersion), new process)"
     $pesterExit = Invoke-Shell -Command $command
     $pester = @{ Passed = 0; Failed = 1 }
     if (Test-Path $summary) {
         $counts = Get-Content -Path $summary -Raw | ConvertFrom-Json
-        $pester = @{ Passed = [int]$counts.Passed; Failed = [int]$counts.Failed }
+        $pester = @{ Passed = [int]$counts.Passed; Failed = [int]$counts.Failed; Names = @($counts.Names) }
     }
     if ($pesterExit -ne 0 -and $pester.Failed -eq 0) { $pester.Failed = 1 }
 
@@ -145,6 +156,8 @@ function Invoke-TestTask {
     if ($passed -eq 0) { $failed++ }
     if ($failed -gt 0) { $script:testsFailed = $true }
     Write-Host ''
+    foreach ($failure in $xunitFailures) { Write-Host "FAILED xunit $failure" }
+    foreach ($failure in @($pester.Names | Where-Object { $_ })) { Write-Host "FAILED Pester $failure" }
     Write-Host ("xunit: {0} passed, {1} failed; Pester: {2} passed, {3} failed; {4:0} s" -f $xunit.Passed, $xunit.Failed, $pester.Passed, $pester.Failed, $clock.Elapsed.TotalSeconds)
     Write-Host "$passed passed, $failed failed"
 }
