@@ -90,11 +90,11 @@ public class FaultTests
     [Fact]
     public async Task Admin_endpoints_are_never_faulted_or_counted()
     {
-        await using var server = await Start(new FaultOptions { ServerError500 = 1.0, LatencyMs = 2000 });
+        await using var server = await Start(new FaultOptions { ServerError500 = 1.0, LatencyMs = 5000 });
         using var client = Api.Client(server, withKey: false);
         var sw = Stopwatch.StartNew();
         var stats = await Api.Ok(await client.GetAsync("_emulator/stats"));
-        Assert.True(sw.ElapsedMilliseconds < 1500);
+        Assert.True(sw.ElapsedMilliseconds < 4000, $"the stats took {sw.ElapsedMilliseconds} ms");
         Assert.Equal(0, stats.GetProperty("request_count").GetInt64());
         Assert.Equal(0, server.RequestCount);
     }
