@@ -99,7 +99,10 @@ namespace Omise.Core
         /// <summary>Rows whose payable link already exists get it instead of a new one.</summary>
         public bool ReuseExisting { get; set; }
 
-        /// <summary>POST requests one row may send in all, the first included.</summary>
+        /// <summary>
+        /// POST requests one row may send in all, the first included; each read made for the row (a look-up page, a reuse
+        /// check) may also take this many attempts, or the client's default when that is more.
+        /// </summary>
         public int MaxAttempts { get; set; } = 5;
 
         /// <summary>The shortest wait between the two look-ups after an ambiguous failure (see <see cref="Reconciler.FindAsync"/>).</summary>
@@ -157,10 +160,14 @@ namespace Omise.Core
         {
             _client = client ?? throw new ArgumentNullException(nameof(client));
             _options = options ?? new LinkCreatorOptions();
-            _reconciler = new Reconciler(client, _options.SettleInterval);
-            if (_options.ReuseExisting) _reuse = new ReuseIndex(client, _options.ReadParallelism, _options.ReuseWindow, "-ReuseExisting", _options.ReuseSince);
+            // A row's reads (look-ups, the reuse index) get as many attempts per request as its creates, never fewer than
+            // the client's default: a run that outlasts a throttling burst for its POSTs must not lose a row to a GET.
+            var readAttempts = Math.Max(_options.MaxAttempts, client.Options.Retry.MaxAttempts);
+            _reconciler = new Reconciler(client, _options.SettleInterval, readAttempts);
+            if (_options.ReuseExisting)
+                _reuse = new ReuseIndex(client, _options.ReadParallelism, _options.ReuseWindow, "-ReuseExisting", _options.ReuseSince, readAttempts);
             else if (_options.DuplicateWindow is TimeSpan window)
-                _guard = new ReuseIndex(client, _options.ReadParallelism, window, "duplicate guard");
+                _guard = new ReuseIndex(client, _options.ReadParallelism, window, "duplicate guard", maxAttempts: readAttempts);
         }
 
         /// <summary>

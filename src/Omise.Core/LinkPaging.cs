@@ -163,11 +163,12 @@ namespace Omise.Core
     /// <summary>The pagers for links: every list and search walk goes through here.</summary>
     public static class LinkPaging
     {
-        public static ListPager<Link> Links(OmiseClient client, LinkListFilter filter, PageWindow window)
+        /// <param name="maxAttempts">Attempts per page (null: the client's default).</param>
+        public static ListPager<Link> Links(OmiseClient client, LinkListFilter filter, PageWindow window, int? maxAttempts = null)
         {
             var query = new ListQuery { From = filter.From, To = filter.To, Order = filter.Order };
             Func<Link, bool>? keep = filter.IncludeDeleted ? null : link => !link.Deleted;
-            return new ListPager<Link>(client.ListLinksAsync, link => link.Id, query, window, keep);
+            return new ListPager<Link>((q, ct) => client.ListLinksAsync(q, maxAttempts, ct), link => link.Id, query, window, keep);
         }
 
         public static ListPager<Charge> Charges(OmiseClient client, string linkId, PageWindow window) =>
@@ -187,9 +188,9 @@ namespace Omise.Core
         /// A link seen twice means the server ignores offset: an invalid response.
         /// </summary>
         public static async Task<int> ReadAllAsync(OmiseClient client, int parallelism, Action<Link> take, CancellationToken cancellationToken,
-            DateTime? from = null)
+            DateTime? from = null, int? maxAttempts = null)
         {
-            var first = await client.ListLinksAsync(new ListQuery { Limit = ListQuery.MaxLimit, From = from }, cancellationToken).ConfigureAwait(false);
+            var first = await client.ListLinksAsync(new ListQuery { Limit = ListQuery.MaxLimit, From = from }, maxAttempts, cancellationToken).ConfigureAwait(false);
             var total = first.Total!.Value;
             var to = first.To;
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -217,7 +218,7 @@ namespace Omise.Core
                 {
                     try
                     {
-                        var page = await client.ListLinksAsync(new ListQuery { Offset = at, Limit = pageSize, From = from, To = to }, cancellationToken).ConfigureAwait(false);
+                        var page = await client.ListLinksAsync(new ListQuery { Offset = at, Limit = pageSize, From = from, To = to }, maxAttempts, cancellationToken).ConfigureAwait(false);
                         Hand(page.Data!, at);
                     }
                     finally { slots.Release(); }

@@ -104,14 +104,24 @@ namespace Omise.Core
             SendAsync<Link>(HttpMethod.Post, "links", FormEncoder.Encode(request.ToForm()), RetryRule.IfNotSent, cancellationToken,
                 idempotencyKey, budget);
 
-        public Task<Link> GetLinkAsync(string id, CancellationToken cancellationToken = default) =>
-            SendAsync<Link>(HttpMethod.Get, "links/" + LinkPath(id), null, RetryRule.Idempotent, cancellationToken);
+        public Task<Link> GetLinkAsync(string id, CancellationToken cancellationToken = default) => GetLinkAsync(id, null, cancellationToken);
+
+        /// <param name="maxAttempts">Attempts for this read (null: the options' MaxAttempts), as a row's -MaxAttempts asks.</param>
+        public Task<Link> GetLinkAsync(string id, int? maxAttempts, CancellationToken cancellationToken) =>
+            SendAsync<Link>(HttpMethod.Get, "links/" + LinkPath(id), null, RetryRule.Idempotent, cancellationToken, budget: Budget(maxAttempts));
 
         public Task<Link> DeleteLinkAsync(string id, CancellationToken cancellationToken = default) =>
             SendAsync<Link>(HttpMethod.Delete, "links/" + LinkPath(id), null, RetryRule.IfNotSent, cancellationToken);
 
         public Task<OmiseList<Link>> ListLinksAsync(ListQuery query, CancellationToken cancellationToken = default) =>
-            SendAsync<OmiseList<Link>>(HttpMethod.Get, "links" + query.ToQueryString(), null, RetryRule.Idempotent, cancellationToken);
+            ListLinksAsync(query, null, cancellationToken);
+
+        /// <param name="maxAttempts">Attempts for this page (null: the options' MaxAttempts), as a row's -MaxAttempts asks.</param>
+        public Task<OmiseList<Link>> ListLinksAsync(ListQuery query, int? maxAttempts, CancellationToken cancellationToken) =>
+            SendAsync<OmiseList<Link>>(HttpMethod.Get, "links" + query.ToQueryString(), null, RetryRule.Idempotent, cancellationToken,
+                budget: Budget(maxAttempts));
+
+        private static AttemptBudget? Budget(int? maxAttempts) => maxAttempts.HasValue ? new AttemptBudget(maxAttempts.Value) : null;
 
         public Task<OmiseList<Charge>> ListLinkChargesAsync(string id, ListQuery query, CancellationToken cancellationToken = default) =>
             SendAsync<OmiseList<Charge>>(HttpMethod.Get, "links/" + LinkPath(id) + "/charges" + query.ToQueryString(), null, RetryRule.Idempotent, cancellationToken);

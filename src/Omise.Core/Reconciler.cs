@@ -20,6 +20,7 @@ namespace Omise.Core
 
         private readonly OmiseClient _client;
         private readonly TimeSpan _settle;
+        private readonly int? _lookUpAttempts;
         // A claim matters only while some look-up window could still return its link: claims older than every open
         // window (and every window to come, which starts later) are dropped, so memory stays flat however many rows.
         private readonly List<DateTime> _openWindows = new List<DateTime>();
@@ -28,10 +29,12 @@ namespace Omise.Core
         private readonly Queue<(DateTime CreatedAt, string Id)> _claimOrder = new Queue<(DateTime, string)>();
         private long _claimsSincePrune;
 
-        public Reconciler(OmiseClient client, TimeSpan settle)
+        /// <param name="lookUpAttempts">Attempts per look-up page (null: the client's default).</param>
+        public Reconciler(OmiseClient client, TimeSpan settle, int? lookUpAttempts = null)
         {
             _client = client;
             _settle = settle;
+            _lookUpAttempts = lookUpAttempts;
         }
 
         /// <summary>How many link ids are held as claimed now (bounded: see PruneClaims).</summary>
@@ -81,7 +84,7 @@ namespace Omise.Core
         {
             try
             {
-                var pager = LinkPaging.Links(_client, new LinkListFilter { From = since, Order = ListOrder.Chronological }, new PageWindow());
+                var pager = LinkPaging.Links(_client, new LinkListFilter { From = since, Order = ListOrder.Chronological }, new PageWindow(), _lookUpAttempts);
                 while (pager.HasMore)
                     foreach (var link in await pager.NextPageAsync(cancellationToken).ConfigureAwait(false))
                         if (LinkSignature.Matches(request, link) && TryClaim(link)) return link;

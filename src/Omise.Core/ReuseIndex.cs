@@ -21,14 +21,18 @@ namespace Omise.Core
         private readonly TimeSpan? _window;
         private readonly DateTime? _since;
         private readonly string _name;
+        private readonly int? _maxAttempts;
         private readonly object _gate = new object();
         private Task<Dictionary<string, Queue<string>>>? _index;
 
         /// <param name="window">Only the links created within this span before now (by the server's clock).</param>
         /// <param name="since">Only the links created at or after this time; wins over <paramref name="window"/>. Both null: every link.</param>
         /// <param name="name">How trace lines name the index ("-ReuseExisting", "duplicate guard").</param>
-        public ReuseIndex(OmiseClient client, int parallelism, TimeSpan? window = null, string name = "-ReuseExisting", DateTime? since = null)
+        /// <param name="maxAttempts">Attempts per read (null: the client's default).</param>
+        public ReuseIndex(OmiseClient client, int parallelism, TimeSpan? window = null, string name = "-ReuseExisting", DateTime? since = null,
+            int? maxAttempts = null)
         {
+            _maxAttempts = maxAttempts;
             _client = client;
             _parallelism = parallelism;
             _window = window;
@@ -57,7 +61,7 @@ namespace Omise.Core
                     if (!index.TryGetValue(signature, out var candidates) || candidates.Count == 0) return null;
                     id = candidates.Dequeue();
                 }
-                var link = await _client.GetLinkAsync(id, cancellationToken).ConfigureAwait(false);
+                var link = await _client.GetLinkAsync(id, _maxAttempts, cancellationToken).ConfigureAwait(false);
                 if (link.Payable && LinkSignature.Matches(request, link)) return link;
                 OmiseTrace.Write($"{_name}: {id} is no longer payable (paid or removed since it was listed); not taken");
             }
@@ -75,7 +79,7 @@ namespace Omise.Core
                 if (!found.TryGetValue(signature, out var list)) found[signature] = list = new List<(DateTime, string)>(1);
                 list.Add((link.CreatedAt, link.Id));
                 payable++;
-            }, cancellationToken, Since).ConfigureAwait(false);
+            }, cancellationToken, Since, _maxAttempts).ConfigureAwait(false);
             LinksRead = read;
             var index = new Dictionary<string, Queue<string>>(found.Count, StringComparer.Ordinal);
             foreach (var entry in found)

@@ -258,9 +258,9 @@ public class LinkCreatorLookUpTests
 
         var error = await Assert.ThrowsAsync<OmiseApiException>(() => creator.CreateAsync(new LinkCreateRequest(1, "thb", "t", "d", false), CancellationToken.None));
 
-        // One look-up page, retried by the client's one loop (2 attempts): no second loop around it, no resend.
+        // One look-up page, retried by the client's one loop with the row's 3 attempts: no second loop around it, no resend.
         Assert.Single(http.Sent, s => s.Request.Method == HttpMethod.Post);
-        Assert.Equal(2, http.Sent.Count(s => s.Request.Method == HttpMethod.Get));
+        Assert.Equal(3, http.Sent.Count(s => s.Request.Method == HttpMethod.Get));
         Assert.Contains("looking for it failed too", error.Message);
         Assert.Contains("-ReuseExisting", error.Message);
     }

@@ -23,6 +23,9 @@ internal sealed class ScriptedLinks
     public IReadOnlyList<JsonElement> Links => _stored.Select(j => JsonDocument.Parse(j).RootElement).ToList();
     public bool IgnoreOffset { get; set; }
 
+    /// <summary>How many GET /links requests, from the next one on, are answered 429 before lists are served again.</summary>
+    public int ListsRefused;
+
     /// <summary>Stores a link made from a form body as a server would decode it; returns its JSON.</summary>
     public string Store(string formBody, DateTime? createdAt = null, bool used = false, bool deleted = false)
     {
@@ -47,7 +50,8 @@ internal sealed class ScriptedLinks
         lock (Sent) Sent.Add((request, body));
         if (request.Method == HttpMethod.Post) return OnPost(Posts, this, request, body);
         var path = request.RequestUri!.AbsolutePath;
-        if (path == "/links") return List(request.RequestUri);
+        if (path == "/links")
+            return Interlocked.Decrement(ref ListsRefused) >= 0 ? Status(429, "too_many_requests") : List(request.RequestUri);
         var one = _stored.FirstOrDefault(j => path == "/links/" + JsonDocument.Parse(j).RootElement.GetProperty("id").GetString());
         return one == null
             ? HandcraftedHttp.Json(HttpStatusCode.NotFound, """{"object":"error","code":"not_found","message":"not found"}""")
@@ -170,6 +174,23 @@ public class AmbiguousAnswerTests
 
 public class LateStoreTests
 {
+    [Fact]
+    public async Task A_look_up_takes_the_rows_MaxAttempts_for_each_page_so_a_throttled_read_does_not_lose_the_row()
+    {
+        // The POST is stored but answered 500; the next 7 list requests are throttled. The client's default is 5 attempts
+        // per request; the row asked for 10, and its look-up outlasts the burst instead of failing the row.
+        var server = new ScriptedLinks((_, s, _, body) => { s.Store(body); s.ListsRefused = 7; return ScriptedLinks.Status(500, "internal_error"); });
+        using var client = ScriptedLinks.Client(server.Handler);
+        var creator = new LinkCreator(client, new LinkCreatorOptions { MaxAttempts = 10, SettleInterval = TimeSpan.FromMilliseconds(10) });
+
+        var outcome = await creator.CreateAsync(new LinkCreateRequest(2500, "thb", "Throttled look-up", "d", false), CancellationToken.None);
+
+        Assert.Equal(LinkOrigin.Adopted, outcome.Origin);
+        Assert.Equal(1, server.Posts);
+        Assert.Single(server.Links);
+        Assert.Equal(8, server.Sent.Count(s => s.Request.Method == HttpMethod.Get));
+    }
+
     [Fact]
     public async Task A_link_stored_after_a_502_is_found_by_the_second_look_up_and_never_created_twice()
     {

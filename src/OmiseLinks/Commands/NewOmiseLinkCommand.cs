@@ -79,7 +79,10 @@ namespace OmiseLinks.Commands
         [ValidateRange(1, 10)]
         public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
 
-        /// <summary>Attempts per row in all, the first included (1 = no retry). Retries: 429, 5xx, timeouts, network errors.</summary>
+        /// <summary>
+        /// Attempts per row in all, the first included (1 = no retry). Retries: 429, 5xx, timeouts, network errors. Each
+        /// read made for the row (look-up, reuse check) may take as many attempts, at least the client's default.
+        /// </summary>
         [Parameter]
         [ValidateRange(1, 10)]
         public int MaxAttempts { get; set; } = 5;
