@@ -25,7 +25,9 @@ public class EarlyEndTests
 
         Assert.Equal(5, result.Output.Count);
         var stored = bed.Emulator.Links;
-        Assert.InRange(stored.Count, 5, 5 + 2 * 10);
+        // Requests already sent may complete (in flight, or finished ahead of a slower earlier row): a few times the
+        // throttle on a loaded machine, never the ~1,990 rows still queued.
+        Assert.True(stored.Count >= 5 && stored.Count <= 5 + 4 * 10, $"{stored.Count} links stored for 5 written");
         var warning = AllWarnings(bed, result);
         Assert.Contains("New-OmiseLink ended before writing every row", warning);
         Assert.Matches(@"\d+ row\(s\) were never sent", warning);
