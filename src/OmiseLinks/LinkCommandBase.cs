@@ -9,14 +9,15 @@ using Omise.Core.Models;
 namespace OmiseLinks
 {
     /// <summary>
-    /// What the commands that read and remove existing links share: writing a link (remembered for tab completion),
+    /// What the commands that read and remove existing links share: writing a link (remembered for tab completion unless removed),
     /// streaming a pager's pages to the pipeline, and reporting a failed call for one id.
     /// </summary>
     public abstract class LinkCommandBase : OmiseApiCmdlet
     {
         protected void WriteLink(Link link, string? reference = null)
         {
-            ResolveSession().RememberLink(link.Id);
+            if (link.Deleted) ResolveSession().ForgetLink(link.Id);
+            else ResolveSession().RememberLink(link.Id);
             WriteObject(LinkOutput.Wrap(link, reference));
         }
 

@@ -53,6 +53,12 @@ namespace OmiseLinks
             }
         }
 
+        /// <summary>Drops a link id from tab completion: a removed link is no longer worth offering.</summary>
+        internal void ForgetLink(string id)
+        {
+            lock (_recentLinkIds) _recentLinkIds.Remove(id);
+        }
+
         /// <summary>The link ids this session has seen lately, newest first.</summary>
         internal string[] RecentLinkIds()
         {

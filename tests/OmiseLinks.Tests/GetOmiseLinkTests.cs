@@ -311,6 +311,25 @@ public class GetOmiseLinkTests
     }
 
     [Fact]
+    public async Task Tab_completion_of_Id_no_longer_offers_a_link_once_it_is_removed()
+    {
+        await using var bed = await TestBed.StartAsync();
+        var seeded = Seed(bed, 3);
+        bed.Run($"Get-OmiseLink -Id {seeded[0].Id},{seeded[1].Id},{seeded[2].Id}");
+        string[] Offered() => bed.Run("(TabExpansion2 'Get-OmiseLink -Id link_' 22).CompletionMatches").Output
+            .Select(o => ((CompletionResult)o.BaseObject).CompletionText).ToArray();
+        Assert.Equal(new[] { seeded[2].Id, seeded[1].Id, seeded[0].Id }, Offered());
+
+        var removed = bed.Run($"Remove-OmiseLink -Id {seeded[1].Id} -Confirm:$false");
+        Assert.Empty(removed.Errors);
+        Assert.Equal(new[] { seeded[2].Id, seeded[0].Id }, Offered());
+
+        // Reading a removed link by its id (it comes back with Deleted True) does not bring it back either.
+        Assert.True((bool)bed.Run($"Get-OmiseLink -Id {seeded[1].Id}").Output.Single().Properties["Deleted"].Value);
+        Assert.Equal(new[] { seeded[2].Id, seeded[0].Id }, Offered());
+    }
+
+    [Fact]
     public async Task This_months_paid_links_as_in_the_everyday_tasks_count_single_and_multiple_use_links()
     {
         await using var bed = await TestBed.StartAsync();

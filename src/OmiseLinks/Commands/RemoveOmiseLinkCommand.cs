@@ -52,6 +52,7 @@ namespace OmiseLinks.Commands
                     // An unknown id is reported as not found here, before -WhatIf or -Confirm would offer to remove it.
                     if (!ShouldProcess(Describe(id, reference), "Remove payment link")) continue;
                     var link = Run(ct => Client.DeleteLinkAsync(id, ct));
+                    ResolveSession().ForgetLink(link.Id);
                     WriteVerbose($"Removed {Named(link.Id, reference)} ('{link.Title}', {LinkOutput.FormatMoney(link.Amount, link.Currency)})");
                     if (PassThru) WriteLink(link, reference);
                 }
