@@ -195,13 +195,14 @@ public class LateStoreTests
     public async Task A_link_stored_after_a_502_is_found_by_the_second_look_up_and_never_created_twice()
     {
         // The gateway answers 502 at once; the backend stores the link 1.5 s later. The server ignores Idempotency-Key.
+        // The settle wait (4 s) leaves a loaded machine 2.5 s of slack to run the late store before the second look-up.
         var server = new ScriptedLinks((_, s, _, body) =>
         {
             _ = Task.Delay(1500).ContinueWith(_ => s.Store(body));
             return ScriptedLinks.Status(502, "bad_gateway");
         });
         using var client = ScriptedLinks.Client(server.Handler);
-        var creator = new LinkCreator(client, new LinkCreatorOptions { SettleInterval = TimeSpan.FromSeconds(2) });
+        var creator = new LinkCreator(client, new LinkCreatorOptions { SettleInterval = TimeSpan.FromSeconds(4) });
 
         var outcome = await creator.CreateAsync(new LinkCreateRequest(2500, "thb", "Late", "d", false), CancellationToken.None);
         await Task.Delay(1600);
@@ -214,18 +215,20 @@ public class LateStoreTests
     [Fact]
     public async Task After_a_slow_failure_the_look_up_waits_as_long_as_the_attempt_ran_before_sending_again()
     {
-        // Each POST hangs past the client's 1 s timeout; the backend stores the link 1.8 s after it arrived.
+        // Each POST hangs past the client's 2 s timeout; the backend stores the link 3 s after it arrived. The settle
+        // interval alone (0.1 s) would look again at about 2.6 s and send again; waiting as long as the attempt ran
+        // (2 s) looks at about 4.5 s, with 1.5 s of slack for a loaded machine.
         var server = new ScriptedLinks((_, s, _, body) =>
         {
-            _ = Task.Delay(1800).ContinueWith(_ => s.Store(body));
-            Thread.Sleep(1500);
+            _ = Task.Delay(3000).ContinueWith(_ => s.Store(body));
+            Thread.Sleep(2500);
             return ScriptedLinks.Status(504, "gateway_timeout");
         });
-        using var client = ScriptedLinks.Client(server.Handler, timeout: TimeSpan.FromSeconds(1));
+        using var client = ScriptedLinks.Client(server.Handler, timeout: TimeSpan.FromSeconds(2));
         var creator = new LinkCreator(client, new LinkCreatorOptions { SettleInterval = TimeSpan.FromMilliseconds(100) });
 
         var outcome = await creator.CreateAsync(new LinkCreateRequest(2500, "thb", "Slow", "d", false), CancellationToken.None);
-        await Task.Delay(2000);
+        await Task.Delay(3500);
 
         Assert.Equal(LinkOrigin.Adopted, outcome.Origin);
         Assert.Equal(1, server.Posts);
