@@ -16,7 +16,6 @@ public class PriceTests
     [InlineData("1500.500", "sgd", 150050)]
     [InlineData("1500", "JPY", 1500)]
     [InlineData("35000.0", "jpy", 35000)]
-    [InlineData("0", "myr", 0)]
     [InlineData("92233720368547758.07", "thb", long.MaxValue)]
     public async Task A_price_in_currency_units_becomes_exactly_that_many_smallest_units(string price, string currency, long expected)
     {
@@ -46,6 +45,8 @@ public class PriceTests
     [InlineData("1.2.3", "thb", "is not a plain number")]
     [InlineData("", "thb", "is empty")]
     [InlineData("92233720368547758.08", "thb", "is too large")]
+    [InlineData("0.00", "thb", "is zero: a link with no amount lets the customer enter any amount")]
+    [InlineData("0", "jpy", "is zero")]
     public async Task A_price_that_could_be_misread_fails_its_row_naming_it_and_nothing_is_sent(string price, string currency, string says)
     {
         await using var bed = await TestBed.StartAsync();
@@ -70,6 +71,59 @@ public class PriceTests
 
         Assert.StartsWith("AmountAndPrice", Assert.Single(result.Errors).FullyQualifiedErrorId);
         Assert.Empty(bed.Emulator.Links);
+    }
+
+    [Theory]
+    [InlineData("-Currency usd", "currency is 'THB' but -Currency 'usd'")]
+    [InlineData("-Price 5", "price is '100.00' but -Price '5'")]
+    [InlineData("-Title 'Other'", "title is 'Invoice INV-2' but -Title 'Other'")]
+    [InlineData("-Multiple", "multiple is 'no' but -Multiple")]
+    public async Task A_command_line_value_that_contradicts_the_rows_own_column_fails_the_row_instead_of_silently_winning(string parameter, string says)
+    {
+        // PowerShell binds a command-line value in place of the row's column; for money that is a silent change of the sum.
+        await using var bed = await TestBed.StartAsync();
+        var rows = new[]
+        {
+            TestBed.CsvRow(("Invoice No", "INV-1"), ("price", "100.00"), ("currency", "thb"), ("title", "Invoice INV-1"), ("description", "d"), ("multiple", "")),
+            TestBed.CsvRow(("Invoice No", "INV-2"), ("price", "100.00"), ("currency", "THB"), ("title", "Invoice INV-2"), ("description", "d"), ("multiple", "no")),
+        };
+        bed.Shell.SetVariable("rows", rows);
+
+        var piped = bed.Run($"$rows | New-OmiseLink {parameter}");
+        var given = bed.Run($"New-OmiseLink -InputObject $rows {parameter} -AllowDuplicate");
+
+        foreach (var result in new[] { piped, given })
+        {
+            var errors = result.Errors.Where(e => e.ToString().Contains("Row 2 (INV-2)")).ToList();
+            var error = Assert.Single(errors);
+            Assert.StartsWith("ConflictingValue", error.FullyQualifiedErrorId);
+            Assert.Contains($"The row's {says}", error.ToString());
+            Assert.DoesNotContain(result.Output, o => (string)o.Properties["Reference"].Value == "INV-2");
+        }
+        // Nothing was sent for row 2 in either run. Row 1 contradicts the parameter too, except for -Multiple, where its
+        // cell is empty and the command line fills it (created twice: once per run, the second with -AllowDuplicate).
+        Assert.Equal(parameter == "-Multiple" ? 2 : 0, bed.Emulator.Links.Count);
+        Assert.All(bed.Emulator.Links, l =>
+        {
+            Assert.Equal((10000L, "THB", "Invoice INV-1", true), (l.Amount, l.Currency.ToUpperInvariant(), l.Title, l.Multiple));
+        });
+    }
+
+    [Fact]
+    public async Task A_command_line_value_equal_to_the_rows_column_or_filling_an_empty_cell_is_taken()
+    {
+        await using var bed = await TestBed.StartAsync();
+        bed.Shell.SetVariable("rows", new[]
+        {
+            TestBed.CsvRow(("Invoice No", "INV-1"), ("price", "100"), ("currency", " thb "), ("title", "t1"), ("description", "")),
+            TestBed.CsvRow(("Invoice No", "INV-2"), ("price", "100.0"), ("currency", "THB"), ("title", "t2"), ("description", "Same")),
+        });
+
+        var result = bed.Run("$rows | New-OmiseLink -Currency THB -Price 100.00 -Description Same");
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(new[] { ("t1", "Same"), ("t2", "Same") }, bed.Emulator.Links.Select(l => (l.Title, l.Description)).Order());
+        Assert.All(bed.Emulator.Links, l => Assert.Equal(10000L, l.Amount));
     }
 
     [Fact]

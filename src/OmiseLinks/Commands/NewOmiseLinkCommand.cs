@@ -145,8 +145,15 @@ namespace OmiseLinks.Commands
         // the string. A collision could only refuse a row as a copy (nothing is created, -AllowDuplicate lets it through).
         private readonly Dictionary<ulong, long> _references = new Dictionary<ulong, long>();
 
+        // The fields given on the command line (BoundParameters holds only those in BeginProcessing; a row's own columns
+        // are bound later, per record).
+        private static readonly string[] RowFields = { nameof(Amount), nameof(Price), nameof(Currency), nameof(Title), nameof(Description), nameof(Reference), nameof(Multiple) };
+        private readonly HashSet<string> _givenOnCommandLine = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
         protected override void BeginProcessing()
         {
+            foreach (var name in RowFields)
+                if (MyInvocation.BoundParameters.ContainsKey(name)) _givenOnCommandLine.Add(name);
             var session = ResolveSession();
             _creator = new LinkCreator(session.Client, new LinkCreatorOptions
             {
@@ -209,6 +216,9 @@ namespace OmiseLinks.Commands
             var label = RowLabel.Of(number, reference);
 
             var problems = new List<(string Id, string Key, string Text)>();
+            foreach (var name in RowFields)
+                if (_givenOnCommandLine.Contains(name) && ConflictWithCommandLine(name, row) is string conflict)
+                    problems.Add(("ConflictingValue", name.ToLowerInvariant() + " given twice", conflict));
             var amountValue = Field(nameof(Amount), Amount);
             var priceValue = Field(nameof(Price), Price);
             long amount = 0;
@@ -227,8 +237,15 @@ namespace OmiseLinks.Commands
                 if (currency == null) problems.Add(("InvalidCurrency", "currency", currencyProblem!));
             }
             // A price needs the currency to know its decimals (2 for THB, 0 for JPY); without one its problem is the currency's.
-            if (amountValue == null && priceValue != null && currency != null && !StrictAmount.TryReadPrice(priceValue, currency, out amount, out var priceProblem))
-                problems.Add(("InvalidPrice", "price", priceProblem!));
+            if (amountValue == null && priceValue != null && currency != null)
+            {
+                if (!StrictAmount.TryReadPrice(priceValue, currency, out amount, out var priceProblem))
+                    problems.Add(("InvalidPrice", "price", priceProblem!));
+                else if (amount == 0)
+                    // In an accounting export 0.00 is a free or credited item; as a link it would let the customer type any amount.
+                    problems.Add(("InvalidPrice", "price", $"Price '{priceValue}' is zero: a link with no amount lets the customer enter any amount. " +
+                        "Leave free or credited items out; to let the customer choose the amount on purpose, give an amount of 0 instead of a price."));
+            }
 
             var title = CheckText(nameof(Title), Field(nameof(Title), Title), row, problems);
             var description = CheckText(nameof(Description), Field(nameof(Description), Description), row, problems);
@@ -331,6 +348,51 @@ namespace OmiseLinks.Commands
             if (price.IndexOf("looks like it", StringComparison.Ordinal) >= 0) return price;
             var amount = Columns.Missing(row, nameof(Amount));
             return amount + " A price in currency units (1500.50) can be given instead, in a price column or with -Price.";
+        }
+
+        /// <summary>
+        /// A field given on the command line and, differently, in the row's own column: the binder would silently take the
+        /// command line's, so the row is refused instead (an amount or a currency is money). Null when they agree or the
+        /// row has no such cell.
+        /// </summary>
+        private string? ConflictWithCommandLine(string field, PSObject? row)
+        {
+            var cell = Columns.Get(row, field);
+            if (cell == null || cell is string blank && blank.Trim().Length == 0) return null;
+            object? given = field switch
+            {
+                nameof(Amount) => Amount,
+                nameof(Price) => Price,
+                nameof(Currency) => Currency,
+                nameof(Title) => Title,
+                nameof(Description) => Description,
+                nameof(Reference) => Reference,
+                _ => Multiple.IsPresent,
+            };
+            if (given is PSObject ps) given = ps.BaseObject;
+            bool same;
+            switch (field)
+            {
+                case nameof(Amount):
+                    same = StrictAmount.TryRead(cell, out var cellAmount, out _) && StrictAmount.TryRead(given, out var givenAmount, out _) && cellAmount == givenAmount;
+                    break;
+                case nameof(Price):
+                    same = StrictAmount.TryReadPrice(cell, "usd", out var cellPrice, out _) && StrictAmount.TryReadPrice(given, "usd", out var givenPrice, out _) && cellPrice == givenPrice;
+                    break;
+                case nameof(Currency):
+                    same = string.Equals(cell.ToString().Trim(), given?.ToString().Trim(), StringComparison.OrdinalIgnoreCase);
+                    break;
+                case nameof(Multiple):
+                    same = CsvBooleanAttribute.TryRead(field, cell, out var cellMultiple, out _) && cellMultiple == (bool)given!;
+                    break;
+                default:
+                    same = string.Equals(cell.ToString().Trim(), given?.ToString().Trim(), StringComparison.Ordinal);
+                    break;
+            }
+            if (same) return null;
+            var shown = field == nameof(Multiple) ? ((bool)given! ? "-Multiple" : "-Multiple:$false") : $"-{field} '{given}'";
+            return $"The row's {field.ToLowerInvariant()} is '{cell}' but {shown} was given on the command line: a value given in both places " +
+                "must be the same, so neither is taken. Remove the column or the parameter.";
         }
 
         private static string? CheckText(string field, object? value, PSObject? row, List<(string Id, string Key, string Text)> problems)
