@@ -184,10 +184,11 @@ namespace Omise.Core
         /// <summary>
         /// Every link of the list (oldest first by offset), or only those created since <paramref name="from"/>, read with up
         /// to <paramref name="parallelism"/> pages in flight: the first page tells the total, the others are asked for at once.
-        /// Each link is handed to <paramref name="take"/> (under a lock, in no particular page order); nothing is kept here.
+        /// Each link is handed to <paramref name="take"/> with its place in the list (under a lock, in no particular page
+        /// order); nothing is kept here.
         /// A link seen twice means the server ignores offset: an invalid response.
         /// </summary>
-        public static async Task<int> ReadAllAsync(OmiseClient client, int parallelism, Action<Link> take, CancellationToken cancellationToken,
+        public static async Task<int> ReadAllAsync(OmiseClient client, int parallelism, Action<Link, long> take, CancellationToken cancellationToken,
             DateTime? from = null, int? maxAttempts = null)
         {
             var first = await client.ListLinksAsync(new ListQuery { Limit = ListQuery.MaxLimit, From = from }, maxAttempts, cancellationToken).ConfigureAwait(false);
@@ -198,10 +199,10 @@ namespace Omise.Core
             void Hand(List<Link> items, int offset)
             {
                 lock (gate)
-                    foreach (var link in items)
+                    for (var i = 0; i < items.Count; i++)
                     {
-                        if (!seen.Add(link.Id)) throw Repeated(offset);
-                        take(link);
+                        if (!seen.Add(items[i].Id)) throw Repeated(offset);
+                        take(items[i], (long)offset + i);
                     }
             }
             Hand(first.Data!, 0);

@@ -69,22 +69,25 @@ namespace Omise.Core
 
         private async Task<Dictionary<string, Queue<string>>> LoadAsync(CancellationToken cancellationToken)
         {
-            var found = new Dictionary<string, List<(DateTime CreatedAt, string Id)>>(StringComparer.Ordinal);
+            var found = new Dictionary<string, List<(DateTime CreatedAt, long Place, string Id)>>(StringComparer.Ordinal);
             var payable = 0;
             Since = _since?.ToUniversalTime() ?? (_window.HasValue ? _client.ServerUtcNow - _window.Value : (DateTime?)null);
-            var read = await LinkPaging.ReadAllAsync(_client, _parallelism, link =>
+            var read = await LinkPaging.ReadAllAsync(_client, _parallelism, (link, place) =>
             {
                 if (!link.Payable) return;
                 var signature = LinkSignature.Of(link);
-                if (!found.TryGetValue(signature, out var list)) found[signature] = list = new List<(DateTime, string)>(1);
-                list.Add((link.CreatedAt, link.Id));
+                if (!found.TryGetValue(signature, out var list)) found[signature] = list = new List<(DateTime, long, string)>(1);
+                list.Add((link.CreatedAt, place, link.Id));
                 payable++;
             }, cancellationToken, Since, _maxAttempts).ConfigureAwait(false);
             LinksRead = read;
             var index = new Dictionary<string, Queue<string>>(found.Count, StringComparer.Ordinal);
             foreach (var entry in found)
             {
-                entry.Value.Sort((a, b) => a.CreatedAt != b.CreatedAt ? a.CreatedAt.CompareTo(b.CreatedAt) : string.CompareOrdinal(a.Id, b.Id));
+                // Oldest first; links of the same second in the list's own (chronological) order, which is the order they
+                // were created in: identical rows are created one after another in input order, so a re-run pairs each
+                // row with the link the first run made for it (as far as rows ran in order).
+                entry.Value.Sort((a, b) => a.CreatedAt != b.CreatedAt ? a.CreatedAt.CompareTo(b.CreatedAt) : a.Place.CompareTo(b.Place));
                 var queue = new Queue<string>(entry.Value.Count);
                 foreach (var candidate in entry.Value) queue.Enqueue(candidate.Id);
                 index[entry.Key] = queue;

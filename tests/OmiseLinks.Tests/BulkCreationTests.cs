@@ -138,6 +138,27 @@ public class BulkCreationTests
     }
 
     [Fact]
+    public async Task A_rerun_with_ReuseExisting_gives_each_of_many_identical_rows_the_link_the_first_run_made_for_it()
+    {
+        // 40 invoices with the same amount, title and description: their links differ only in id, and the server lists
+        // them in the order they were made. One row at a time, so both runs take the rows strictly in input order.
+        await using var bed = await TestBed.StartAsync();
+        var rows = Enumerable.Range(1, 40).Select(i => TestBed.CsvRow(("Invoice No", $"P-{i:000}"), ("amount", "50000"), ("currency", "thb"),
+            ("title", "Monthly parking"), ("description", "Car park March"))).ToArray();
+        bed.Shell.SetVariable("rows", rows);
+
+        var first = bed.Run("$rows | New-OmiseLink -ThrottleLimit 1 -AllowDuplicate");
+        var rerun = bed.Run("$rows | New-OmiseLink -ThrottleLimit 1 -ReuseExisting");
+
+        Assert.Empty(first.Errors);
+        Assert.Empty(rerun.Errors);
+        Dictionary<string, string> Pairs(PsResult r) => r.Output.ToDictionary(o => (string)o.Properties["Reference"].Value, o => (string)o.Properties["Id"].Value);
+        Assert.Equal(40, bed.Emulator.Links.Count);
+        Assert.Equal(Pairs(first).OrderBy(p => p.Key), Pairs(rerun).OrderBy(p => p.Key));
+        Assert.All(rerun.Output, o => Assert.True((bool)o.Properties["Reused"].Value));
+    }
+
+    [Fact]
     public async Task Progress_shows_rows_done_and_is_cleared_at_the_end()
     {
         await using var bed = await TestBed.StartAsync();

@@ -548,8 +548,9 @@ namespace OmiseLinks.Commands
                 {
                     ErrorDetails = new ErrorDetails(text)
                     {
-                        RecommendedAction = "If this input was run before, run it again with -ReuseExisting to take the existing links; " +
-                            "to create another link with the same fields on purpose, use -AllowDuplicate.",
+                        RecommendedAction = "If this same input was run before, run it again with -ReuseExisting to take the existing links. " +
+                            "If the existing link is another invoice's (same fields, another customer), use -AllowDuplicate: -ReuseExisting " +
+                            "would hand this row that invoice's link.",
                     },
                 };
                 if (row.Label.Length > 0) record.CategoryInfo.TargetName = row.Label;
