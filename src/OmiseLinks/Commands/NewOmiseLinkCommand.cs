@@ -485,7 +485,9 @@ namespace OmiseLinks.Commands
             // -ErrorAction Stop: the engine turns the row's error into PipelineStoppedException while the pipeline is not stopping.
             if (_writingErrorOf != null && (ex is ActionPreferenceStopException || (ex is PipelineStoppedException && !Stopping)))
                 return $"-ErrorAction Stop at the error of {RowLabel.InSentence(_writingErrorOf)}";
-            if (ex.GetType().Name == "StopUpstreamCommandsException") return "a later command in the pipeline needed no more rows";
+            // A later command that needs no more rows (Select-Object -First) ends the pipeline without Ctrl+C's Stopping.
+            if (ex.GetType().Name == "StopUpstreamCommandsException" || (ex is PipelineStoppedException && !Stopping))
+                return "a later command in the pipeline needed no more rows (such as Select-Object -First)";
             if (Stopping || ex is PipelineStoppedException) return "the pipeline was stopped (Ctrl+C)";
             return ex.Message;
         }
@@ -521,6 +523,12 @@ namespace OmiseLinks.Commands
                 {
                     WriteVerbose($"{row.Name}: {how} {outcome.Link.Id} ({LinkOutput.FormatMoney(outcome.Link.Amount, outcome.Link.Currency)})");
                     WriteObject(output);
+                }
+                catch (PipelineStoppedException) when (!Stopping)
+                {
+                    // A later command (Select-Object -First) took this link, then ended the pipeline: the link was written.
+                    _progress.Count(outcome.Origin);
+                    throw;
                 }
                 catch (Exception) when (Stopping)
                 {
