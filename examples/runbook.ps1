@@ -18,7 +18,10 @@
     Azure Automation does not read exit codes: there a run that is not clean throws, which marks the job Failed.
 
     Running the same file again is refused row by row (RecentDuplicate) for links created in the last 24 hours: after an
-    interruption or a fixed row, run it with -ReuseExisting.
+    interruption or a fixed row, run it with -ReuseExisting, which writes every row's link to OutputPath again.
+
+    OutputPath is replaced only by a run that wrote at least one link (the links go to OutputPath.partial first): a
+    retried schedule whose rows are all refused as duplicates leaves the first run's links file as it was.
 
 .EXAMPLE
     pwsh -NonInteractive -File ./runbook.ps1 -InputPath invoices.csv -OutputPath links.csv *> run.log; $LASTEXITCODE
@@ -34,6 +37,8 @@ param(
 $ErrorActionPreference = 'Stop'
 $inAzureAutomation = [bool]$PSPrivateMetadata.JobId
 $exitCode = 0
+$partialPath = "$OutputPath.partial"
+$linksWritten = 0
 try {
     Import-Module OmiseLinks
     if ($inAzureAutomation) { Connect-Omise -Credential (Get-AutomationPSCredential -Name 'OmiseSecretKey') }
@@ -44,12 +49,21 @@ try {
     $rowErrors = @()
     Import-Csv -Path $InputPath -Encoding UTF8 |
         New-OmiseLink -ReuseExisting:$ReuseExisting -ErrorAction Continue -ErrorVariable rowErrors |
-        Export-Csv -Path $OutputPath -NoTypeInformation -Encoding UTF8
+        ForEach-Object { $linksWritten++; $_ } |
+        Export-Csv -Path $partialPath -NoTypeInformation -Encoding UTF8
     if (@($rowErrors).Count -gt 0) { $exitCode = 1 }
 }
 catch {
     Write-Error -ErrorRecord $_ -ErrorAction Continue
     $exitCode = 2
+}
+finally {
+    # Links written before a stop are kept too; a run that wrote none leaves an earlier links file alone.
+    if ($linksWritten -gt 0) { Move-Item -LiteralPath $partialPath -Destination $OutputPath -Force }
+    else {
+        Remove-Item -LiteralPath $partialPath -ErrorAction SilentlyContinue
+        if (Test-Path -LiteralPath $OutputPath) { Write-Warning "No link was written: $OutputPath was left as it was." }
+    }
 }
 
 if ($exitCode -ne 0 -and $inAzureAutomation) {

@@ -70,17 +70,26 @@ Describe 'examples/runbook.ps1 under pwsh -NonInteractive -File' {
         @(Import-Csv (Join-Path $work 'one-bad-links.csv')).Count | Should -Be 5
     }
 
-    It 'exits 1 on a second run of the same file, which creates nothing; with -ReuseExisting it exits 0' {
+    It 'exits 1 on a second run of the same file, which creates nothing and keeps the links file; with -ReuseExisting it exits 0' {
         $csv = New-InvoiceFile 'twice.csv' 4
         (Invoke-Runbook -Arguments '-InputPath', $csv, '-OutputPath', (Join-Path $work 'twice-1.csv')).ExitCode | Should -Be 0
 
-        $again = Invoke-Runbook -Arguments '-InputPath', $csv, '-OutputPath', (Join-Path $work 'twice-2.csv')
+        $first = @(Import-Csv (Join-Path $work 'twice-1.csv'))
+
+        # The retried schedule writes to the same links file: refused as duplicates, it must not empty that file.
+        $again = Invoke-Runbook -Arguments '-InputPath', $csv, '-OutputPath', (Join-Path $work 'twice-1.csv')
+        $kept = @(Import-Csv (Join-Path $work 'twice-1.csv'))
         $reused = Invoke-Runbook -Arguments '-InputPath', $csv, '-OutputPath', (Join-Path $work 'twice-3.csv'), '-ReuseExisting'
 
         $again.ExitCode | Should -Be 1
         $again.Text | Should -Match '4 failed: row 1 RB-001 \(same as link_test_'
+        $again.Text | Should -Match 'No link was written: .*twice-1\.csv was left as it was'
+        $kept.Id | Should -Be $first.Id
+        $first.Count | Should -Be 4
+        Test-Path (Join-Path $work 'twice-1.csv.partial') | Should -BeFalse
         $reused.ExitCode | Should -Be 0
         $reused.Text | Should -Match '4 links written: 0 created, 4 reused; 0 failed'
+        @(Import-Csv (Join-Path $work 'twice-3.csv')).Id | Should -Be $first.Id
         Get-ServerLinkCount | Should -Be 4
     }
 
