@@ -116,7 +116,7 @@ namespace OmiseLinks
         {
             var parts = new List<string>();
             if (Failed > 0)
-                parts.Add($"{Failed} of {Done} rows failed: {FailedRows()}. Each failed row is the TargetObject of its error: " +
+                parts.Add($"{Failed} of {Rows} rows failed: {FailedRows()}. Each failed row is the TargetObject of its error: " +
                     "collect them with -ErrorVariable failed, then $failed.TargetObject | Export-Csv failed.csv.");
             if (Skipped > 0)
                 parts.Add($"{Skipped} blank row(s) skipped ({Ranges(_skipped)}): nothing was created for them.");

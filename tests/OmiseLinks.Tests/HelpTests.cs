@@ -127,6 +127,17 @@ public class HelpTests
         });
         Assert.DoesNotContain("{{", File.ReadAllText(Path.Combine(HelpFolder, "OmiseLinks.dll-Help.xml")));
     }
+
+    [Fact]
+    public void Every_cmdlet_page_numbers_its_examples_1_2_3_without_a_gap_or_a_repeat()
+    {
+        foreach (var path in Directory.GetFiles(Path.Combine(Repo.Root, "docs"), "*-*.md"))
+        {
+            var numbers = File.ReadLines(path).Select(line => System.Text.RegularExpressions.Regex.Match(line, @"^### Example (\d+):"))
+                .Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value)).ToList();
+            Assert.True(numbers.SequenceEqual(Enumerable.Range(1, numbers.Count)), $"{Path.GetFileName(path)}: examples numbered {string.Join(", ", numbers)}");
+        }
+    }
 }
 
 /// <summary>

@@ -172,6 +172,8 @@ public class NewOmiseLinkTests
         Assert.Equal(2, whatIf.Count);
         Assert.Contains("\"Create payment link\" on target \"Row 1: 'ok' (1.00 THB), single-use", whatIf[0]);
         Assert.Contains("'ok too' (200 JPY)", whatIf[1]);
+        // The failed rows are counted against every row read, previewed ones included.
+        Assert.Contains(result.Warnings, w => w.StartsWith("1 of 3 rows failed: row 2 (amount)."));
     }
 
     [Fact]
