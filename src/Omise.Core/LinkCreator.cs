@@ -187,6 +187,18 @@ namespace Omise.Core
 
         public bool Closed => _closed;
 
+        /// <summary>
+        /// For a preview (-WhatIf): the existing link a real run would give this row (-ReuseExisting, <c>Reused</c> true) or
+        /// refuse it for (the duplicate guard, <c>Reused</c> false); null when a real run would create one. Reads only. Each
+        /// existing link answers one row, as in a real run.
+        /// </summary>
+        public async Task<(Link Link, bool Reused)?> PreviewAsync(LinkCreateRequest request, CancellationToken cancellationToken)
+        {
+            if (_reuse != null && await _reuse.TakeAsync(request, cancellationToken).ConfigureAwait(false) is Link existing) return (existing, true);
+            if (_guard != null && await _guard.TakeAsync(request, cancellationToken).ConfigureAwait(false) is Link recent) return (recent, false);
+            return null;
+        }
+
         public Task<CreateOutcome> CreateAsync(LinkCreateRequest request, CancellationToken cancellationToken) =>
             CreateAsync(new RowCreation(request, $"'{request.Title}'"), cancellationToken);
 

@@ -38,6 +38,10 @@ namespace OmiseLinks
         /// <summary>Rows -WhatIf showed and did not send.</summary>
         public long Previewed { get; set; }
 
+        /// <summary>Previewed rows a real run would give an existing link (-ReuseExisting), or refuse as recent duplicates.</summary>
+        public long PreviewedReuse { get; set; }
+        public long PreviewedDuplicate { get; set; }
+
         /// <summary>Why the run ended before every row was written ("-ErrorAction Stop at row 17", ...); null for a full run.</summary>
         public string? EndedEarly { get; private set; }
         public long CreatedNotWritten { get; private set; }
@@ -174,7 +178,13 @@ namespace OmiseLinks
             parts.Add($"{links} link{(links == 1 ? "" : "s")} written: {string.Join(", ", origins)}");
             parts.Add(Failed > 0 ? $"{Failed} failed: {FailedRows()}" : "0 failed");
             if (Skipped > 0) parts.Add($"{Skipped} blank skipped");
-            if (Previewed > 0) parts.Add($"{Previewed} previewed (-WhatIf), nothing sent");
+            if (Previewed > 0)
+            {
+                var would = new List<string>();
+                if (PreviewedReuse > 0) would.Add($"{PreviewedReuse} would reuse an existing link");
+                if (PreviewedDuplicate > 0) would.Add($"{PreviewedDuplicate} would be refused as recent duplicates");
+                parts.Add($"{Previewed} previewed (-WhatIf), nothing sent" + (would.Count > 0 ? " (" + string.Join(", ", would) + ")" : ""));
+            }
             if (EndedEarly != null)
             {
                 parts.Add("ended early: " + EndedEarly);

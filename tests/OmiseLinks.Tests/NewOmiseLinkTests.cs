@@ -166,7 +166,8 @@ public class NewOmiseLinkTests
 
         Assert.Empty(result.Output);
         Assert.Contains("Amount '1.5'", Assert.Single(result.Errors).ToString());
-        Assert.Equal(0, bed.Emulator.RequestCount);
+        Assert.Equal(0, bed.Emulator.CreateLinkRequests);
+        Assert.Equal(1, bed.Emulator.RequestCount); // the duplicate guard's read of the last 24 hours: one empty page
         Assert.Empty(bed.Emulator.Links);
         var whatIf = bed.Shell.Host.Lines.Where(l => l.StartsWith("What if:")).ToList();
         Assert.Equal(2, whatIf.Count);
@@ -174,6 +175,32 @@ public class NewOmiseLinkTests
         Assert.Contains("'ok too' (200 JPY)", whatIf[1]);
         // The failed rows are counted against every row read, previewed ones included.
         Assert.Contains(result.Warnings, w => w.StartsWith("1 of 3 rows failed: row 2 (amount)."));
+    }
+
+    [Fact]
+    public async Task WhatIf_on_a_file_run_before_says_which_rows_a_real_run_would_refuse_or_reuse()
+    {
+        await using var bed = await TestBed.StartAsync();
+        var rows = new[] { Row("100", "thb", "first"), Row("200", "thb", "second"), Row("300", "thb", "third") };
+        bed.Shell.SetVariable("rows", rows);
+        bed.Shell.SetVariable("firstTwo", rows.Take(2).ToArray());
+        bed.Run("$firstTwo | New-OmiseLink");
+
+        var preview = bed.Run("$rows | New-OmiseLink -WhatIf");
+        var reusePreview = bed.Run("$rows | New-OmiseLink -WhatIf -ReuseExisting -Verbose");
+        var real = bed.Run("$rows | New-OmiseLink");
+
+        Assert.Equal(2, preview.Warnings.Count(w => w.Contains("a real run would not create this link") && w.Contains("(RecentDuplicate)")));
+        Assert.Contains(preview.Warnings, w => w.StartsWith("Row 2: a real run would not create this link: " + bed.Emulator.Links[1].Id));
+        Assert.Contains("3 previewed (-WhatIf), nothing sent (2 would be refused as recent duplicates)", Summary(preview));
+        Assert.Contains("3 previewed (-WhatIf), nothing sent (2 would reuse an existing link)", Summary(reusePreview));
+        Assert.Contains(reusePreview.Verbose, v => v.StartsWith("Row 1: a real run would reuse " + bed.Emulator.Links[0].Id));
+        // The preview told the truth: the real run refuses the same two rows and creates the third.
+        Assert.Equal(new[] { "RecentDuplicate", "RecentDuplicate" }, real.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]));
+        Assert.Equal(3, bed.Emulator.Links.Count);
+        Assert.Equal(3, bed.Emulator.CreateLinkRequests);
+
+        static string Summary(PsResult r) => r.Information.Single(i => i.StartsWith("New-OmiseLink summary:"));
     }
 
     [Fact]

@@ -300,9 +300,12 @@ namespace OmiseLinks.Commands
             var rowState = new Row(target, creation, number, reference);
             var what = (label.Length > 0 ? label + ": " : "") +
                 $"{rowState.Describe()}, {(request.Multiple ? "multiple-use" : "single-use")}, description '{request.Description}'";
-            if (!ShouldProcess(what, "Create payment link"))
+            const string Action = "Create payment link";
+            var operation = $"Performing the operation \"{Action}\" on target \"{what}\".";
+            if (!ShouldProcess(operation, "Are you sure you want to perform this action?\n" + operation, "Confirm", out var reason))
             {
                 _progress.Previewed++;
+                if (reason == ShouldProcessReason.WhatIf) PreviewExisting(request, label);
                 return;
             }
 
@@ -311,6 +314,37 @@ namespace OmiseLinks.Commands
                 _work!.Submit(rowState, ct => creator.CreateAsync(creation, ct), CancellationToken);
             WriteFinished(wait: false);
         }
+
+        /// <summary>
+        /// -WhatIf: says what a real run would do instead of creating the row's link (reuse an existing link, or refuse the row
+        /// as a recent duplicate), reading the same links a real run would. A failed read is told once and ends the check.
+        /// </summary>
+        private void PreviewExisting(LinkCreateRequest request, string label)
+        {
+            if (_previewUnavailable) return;
+            (Link Link, bool Reused)? existing;
+            try { existing = Run(ct => _creator!.PreviewAsync(request, ct)); }
+            catch (OmiseApiException ex)
+            {
+                _previewUnavailable = true;
+                WriteWarning($"-WhatIf could not read the existing links, so it cannot tell which rows a real run would reuse or refuse as duplicates: {ex.Message}");
+                return;
+            }
+            if (existing == null) return;
+            var name = label.Length > 0 ? label + ": " : "";
+            var link = existing.Value.Link;
+            if (existing.Value.Reused)
+            {
+                _progress.PreviewedReuse++;
+                WriteVerbose($"{name}a real run would reuse {link.Id} (created {link.CreatedAt:yyyy-MM-dd HH:mm:ss}Z).");
+                return;
+            }
+            _progress.PreviewedDuplicate++;
+            WriteWarning($"{name}a real run would not create this link: {link.Id} with the same fields was created " +
+                $"{link.CreatedAt:yyyy-MM-dd HH:mm:ss}Z (RecentDuplicate). Use -ReuseExisting to take it, or -AllowDuplicate to create another.");
+        }
+
+        private bool _previewUnavailable;
 
         /// <summary>
         /// A row that is surely not meant to make a new link: its reference (invoice) repeats an earlier row's in this run
