@@ -191,10 +191,11 @@ public class NewOmiseLinkTests
         var real = bed.Run("$rows | New-OmiseLink");
 
         Assert.Equal(2, preview.Warnings.Count(w => w.Contains("a real run would not create this link") && w.Contains("(RecentDuplicate)")));
-        Assert.Contains(preview.Warnings, w => w.StartsWith("Row 2: a real run would not create this link: " + bed.Emulator.Links[1].Id));
+        string IdOf(string title) => bed.Emulator.Links.Single(l => l.Title == title).Id; // the first run's two rows ran side by side
+        Assert.Contains(preview.Warnings, w => w.StartsWith("Row 2: a real run would not create this link: " + IdOf("second")));
         Assert.Contains("3 previewed (-WhatIf), nothing sent (2 would be refused as recent duplicates)", Summary(preview));
         Assert.Contains("3 previewed (-WhatIf), nothing sent (2 would reuse an existing link)", Summary(reusePreview));
-        Assert.Contains(reusePreview.Verbose, v => v.StartsWith("Row 1: a real run would reuse " + bed.Emulator.Links[0].Id));
+        Assert.Contains(reusePreview.Verbose, v => v.StartsWith("Row 1: a real run would reuse " + IdOf("first")));
         // The preview told the truth: the real run refuses the same two rows and creates the third.
         Assert.Equal(new[] { "RecentDuplicate", "RecentDuplicate" }, real.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]));
         Assert.Equal(3, bed.Emulator.Links.Count);
