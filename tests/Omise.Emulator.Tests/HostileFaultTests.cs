@@ -52,7 +52,8 @@ public class HostileFaultTests
     [Fact]
     public async Task Late_store_after_timeout_stores_after_the_client_gave_up()
     {
-        await using var server = await Start(new FaultOptions { LateStoreAfterTimeout = 1, HangMs = 1000 });
+        // The hang (3 s) is long against the client's 0.3 s, so a loaded machine still looks before the store.
+        await using var server = await Start(new FaultOptions { LateStoreAfterTimeout = 1, HangMs = 3000 });
         using var client = Api.Client(server);
         using var impatient = Api.Client(server);
         impatient.Timeout = TimeSpan.FromMilliseconds(300);
@@ -63,14 +64,14 @@ public class HostileFaultTests
         // the client has given up: the request no longer counts as in flight, and nothing is stored yet
         using var admin = Api.Client(server, withKey: false);
         var inFlight = -1;
-        while (sw.ElapsedMilliseconds < 800 && (inFlight = (await Api.Ok(await admin.GetAsync("_emulator/stats"))).GetProperty("in_flight").GetInt32()) != 0)
+        while (sw.ElapsedMilliseconds < 2500 && (inFlight = (await Api.Ok(await admin.GetAsync("_emulator/stats"))).GetProperty("in_flight").GetInt32()) != 0)
             await Task.Delay(10);
         Assert.Equal(0, inFlight);
         Assert.Equal(0, await LinkTotal(client));
         Assert.Equal(1, server.PendingLateStores);
 
         await IdempotencyTests.SettleAsync(server);
-        Assert.True(sw.ElapsedMilliseconds >= 950, $"stored after {sw.ElapsedMilliseconds} ms");
+        Assert.True(sw.ElapsedMilliseconds >= 2950, $"stored after {sw.ElapsedMilliseconds} ms");
         var link = Assert.Single(server.Links);
         Assert.Equal("hung", link.Title);
         Assert.Equal(1, server.FaultsInjected["late-store-timeout"]);
