@@ -188,11 +188,11 @@ namespace Omise.Core
         public bool Closed => _closed;
 
         /// <summary>
-        /// For a preview (-WhatIf): the existing link a real run would give this row (-ReuseExisting, <c>Reused</c> true) or
-        /// refuse it for (the duplicate guard, <c>Reused</c> false); null when a real run would create one. Reads only. Each
-        /// existing link answers one row, as in a real run.
+        /// The existing link that answers this row instead of a create: one to reuse (-ReuseExisting, <c>Reused</c> true) or
+        /// one the duplicate guard refuses the row for (<c>Reused</c> false); null when the row's link is to be created. Reads
+        /// only; each existing link answers one row. A real run and a preview (-WhatIf) both ask here.
         /// </summary>
-        public async Task<(Link Link, bool Reused)?> PreviewAsync(LinkCreateRequest request, CancellationToken cancellationToken)
+        public async Task<(Link Link, bool Reused)?> FindExistingAsync(LinkCreateRequest request, CancellationToken cancellationToken)
         {
             if (_reuse != null && await _reuse.TakeAsync(request, cancellationToken).ConfigureAwait(false) is Link existing) return (existing, true);
             if (_guard != null && await _guard.TakeAsync(request, cancellationToken).ConfigureAwait(false) is Link recent) return (recent, false);
@@ -218,23 +218,15 @@ namespace Omise.Core
             try
             {
                 if (_closed) throw new RowAbandonedException(mayExist: false);
-                if (_reuse != null)
+                if (await FindExistingAsync(row.Request, cancellationToken).ConfigureAwait(false) is (Link existing, bool reused))
                 {
-                    var existing = await _reuse.TakeAsync(row.Request, cancellationToken).ConfigureAwait(false);
-                    if (existing != null)
+                    if (reused)
                     {
                         OmiseTrace.Write($"{row.Name}: reusing {existing.Id}, created {existing.CreatedAt:yyyy-MM-dd HH:mm:ss}Z");
                         return new CreateOutcome(existing, LinkOrigin.Reused, 0);
                     }
-                }
-                if (_guard != null)
-                {
-                    var recent = await _guard.TakeAsync(row.Request, cancellationToken).ConfigureAwait(false);
-                    if (recent != null)
-                    {
-                        OmiseTrace.Write($"{row.Name}: not created: {recent.Id} has the same fields and was created {recent.CreatedAt:yyyy-MM-dd HH:mm:ss}Z, within the duplicate guard's window");
-                        throw new RecentDuplicateException(recent, _options.DuplicateWindow!.Value);
-                    }
+                    OmiseTrace.Write($"{row.Name}: not created: {existing.Id} has the same fields and was created {existing.CreatedAt:yyyy-MM-dd HH:mm:ss}Z, within the duplicate guard's window");
+                    throw new RecentDuplicateException(existing, _options.DuplicateWindow!.Value);
                 }
                 if (_closed) throw new RowAbandonedException(mayExist: false);
                 var outcome = await CreateOnceAsync(row, cancellationToken).ConfigureAwait(false);

@@ -145,15 +145,16 @@ namespace OmiseLinks.Commands
         // the string. A collision could only refuse a row as a copy (nothing is created, -AllowDuplicate lets it through).
         private readonly Dictionary<ulong, long> _references = new Dictionary<ulong, long>();
 
-        // The fields given on the command line (BoundParameters holds only those in BeginProcessing; a row's own columns
-        // are bound later, per record).
         private static readonly string[] RowFields = { nameof(Amount), nameof(Price), nameof(Currency), nameof(Title), nameof(Description), nameof(Reference), nameof(Multiple) };
-        private readonly HashSet<string> _givenOnCommandLine = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        // The row fields given on the command line, each checked against every row's own column. Read in BeginProcessing,
+        // where BoundParameters holds only the command line's (a row's columns are bound later, per record).
+        private string[] _givenOnCommandLine = Array.Empty<string>();
+        // -WhatIf: set once a read of the existing links failed; the preview stops asking.
+        private bool _previewUnavailable;
 
         protected override void BeginProcessing()
         {
-            foreach (var name in RowFields)
-                if (MyInvocation.BoundParameters.ContainsKey(name)) _givenOnCommandLine.Add(name);
+            _givenOnCommandLine = RowFields.Where(MyInvocation.BoundParameters.ContainsKey).ToArray();
             var session = ResolveSession();
             _creator = new LinkCreator(session.Client, new LinkCreatorOptions
             {
@@ -216,8 +217,8 @@ namespace OmiseLinks.Commands
             var label = RowLabel.Of(number, reference);
 
             var problems = new List<(string Id, string Key, string Text)>();
-            foreach (var name in RowFields)
-                if (_givenOnCommandLine.Contains(name) && ConflictWithCommandLine(name, row) is string conflict)
+            foreach (var name in _givenOnCommandLine)
+                if (ConflictWithCommandLine(name, row) is string conflict)
                     problems.Add(("ConflictingValue", name.ToLowerInvariant() + " given twice", conflict));
             var amountValue = Field(nameof(Amount), Amount);
             var priceValue = Field(nameof(Price), Price);
@@ -323,7 +324,7 @@ namespace OmiseLinks.Commands
         {
             if (_previewUnavailable) return;
             (Link Link, bool Reused)? existing;
-            try { existing = Run(ct => _creator!.PreviewAsync(request, ct)); }
+            try { existing = Run(ct => _creator!.FindExistingAsync(request, ct)); }
             catch (OmiseApiException ex)
             {
                 _previewUnavailable = true;
@@ -343,8 +344,6 @@ namespace OmiseLinks.Commands
             WriteWarning($"{name}a real run would not create this link: {link.Id} with the same fields was created " +
                 $"{link.CreatedAt:yyyy-MM-dd HH:mm:ss}Z (RecentDuplicate). Use -ReuseExisting to take it, or -AllowDuplicate to create another.");
         }
-
-        private bool _previewUnavailable;
 
         /// <summary>
         /// A row that is surely not meant to make a new link: its reference (invoice) repeats an earlier row's in this run
@@ -411,6 +410,7 @@ namespace OmiseLinks.Commands
                     same = StrictAmount.TryRead(cell, out var cellAmount, out _) && StrictAmount.TryRead(given, out var givenAmount, out _) && cellAmount == givenAmount;
                     break;
                 case nameof(Price):
+                    // Compared as two-decimal numbers ("100" = "100.00"); the row's own currency decides its decimals later.
                     same = StrictAmount.TryReadPrice(cell, "usd", out var cellPrice, out _) && StrictAmount.TryReadPrice(given, "usd", out var givenPrice, out _) && cellPrice == givenPrice;
                     break;
                 case nameof(Currency):
