@@ -112,12 +112,13 @@ function Invoke-TestTask {
     Write-Host "> dotnet test $solution -c $Configuration --no-build"
     & dotnet test $solution -c $Configuration --no-build --nologo --logger trx --results-directory $xunitFolder
     $xunitExit = $LASTEXITCODE
-    $xunit = @{ Passed = 0; Failed = 0 }
+    $xunit = @{ Passed = 0; Failed = 0; Skipped = 0 }
     foreach ($trx in @(Get-ChildItem -Path $xunitFolder -Filter '*.trx' -ErrorAction SilentlyContinue)) {
         [xml] $report = Get-Content -LiteralPath $trx.FullName -Raw
         $counters = $report.TestRun.ResultSummary.Counters
         $xunit.Passed += [int]$counters.GetAttribute('passed')
         foreach ($name in 'failed', 'error', 'timeout', 'aborted') { $xunit.Failed += [int]$counters.GetAttribute($name) }
+        $xunit.Skipped += [int]$counters.GetAttribute('notExecuted')
     }
     if ($xunitExit -ne 0 -and $xunit.Failed -eq 0) { $xunit.Failed = 1 }
     # The names of failed tests, repeated at the end: a CI log that keeps only its tail still says what failed.
@@ -140,14 +141,15 @@ function Invoke-TestTask {
         "`$c.Output.Verbosity = 'Detailed'; " +
         "`$r = Invoke-Pester -Configuration `$c; " +
         "`$names = @(`$r.Failed | ForEach-Object { `$_.ExpandedPath + ': ' + (([string](`$_.ErrorRecord | Select-Object -First 1) -split '\r?\n')[0]) }); " +
-        "@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Names = `$names } | ConvertTo-Json | Set-Content -Path $(Quote $summary); " +
+        "@{ Passed = `$r.PassedCount; Skipped = `$r.SkippedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Names = `$names } | ConvertTo-Json | Set-Content -Path $(Quote $summary); " +
         "if (`$r.Result -ne 'Passed') { exit 1 }"
     Write-Host "> Invoke-Pester tests/Pester (PowerShell $($PSVersionTable.PSVersion), new process)"
     $pesterExit = Invoke-Shell -Command $command
-    $pester = @{ Passed = 0; Failed = 1 }
+    $pester = @{ Passed = 0; Failed = 1; Skipped = 0 }
     if (Test-Path $summary) {
         $counts = Get-Content -Path $summary -Raw | ConvertFrom-Json
-        $pester = @{ Passed = [int]$counts.Passed; Failed = [int]$counts.Failed; Names = @($counts.Names) }
+        $pester = @{ Passed = [int]$counts.Passed; Failed = [int]$counts.Failed; Skipped = [int]$counts.Skipped; Names = @($counts.Names) }
+        # A skip says why (what to install) in Pester's own output above; it is counted, never passed silently.
     }
     if ($pesterExit -ne 0 -and $pester.Failed -eq 0) { $pester.Failed = 1 }
 
@@ -159,7 +161,8 @@ function Invoke-TestTask {
     foreach ($failure in $xunitFailures) { Write-Host "FAILED xunit $failure" }
     foreach ($failure in @($pester.Names | Where-Object { $_ })) { Write-Host "FAILED Pester $failure" }
     Write-Host ("xunit: {0} passed, {1} failed; Pester: {2} passed, {3} failed; {4:0} s" -f $xunit.Passed, $xunit.Failed, $pester.Passed, $pester.Failed, $clock.Elapsed.TotalSeconds)
-    Write-Host "$passed passed, $failed failed"
+    $skipped = $xunit.Skipped + $pester.Skipped
+    Write-Host ("$passed passed, $failed failed" + $(if ($skipped -gt 0) { ", $skipped skipped" } else { '' }))
 }
 
 function Invoke-HelpTask {
