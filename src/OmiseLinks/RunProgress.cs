@@ -51,6 +51,18 @@ namespace OmiseLinks
         /// <summary>How many rows the run has in all, when known (an array given as -InputObject); null for a stream.</summary>
         public long? Total { get; set; }
 
+        /// <summary>
+        /// The last link handed to the pipeline: an early end names it, because a stop that comes while it travels to the
+        /// console or the file can lose it after New-OmiseLink let go of it.
+        /// </summary>
+        public string? LastWritten { get; private set; }
+
+        public void Count(LinkOrigin origin, string linkId, string label)
+        {
+            LastWritten = linkId + (label.Length > 0 ? " (" + RowLabel.InList(label) + ")" : "");
+            Count(origin);
+        }
+
         public void Count(LinkOrigin origin)
         {
             if (origin == LinkOrigin.Reused) Reused++;
@@ -135,7 +147,7 @@ namespace OmiseLinks
         public string? EarlyEndWarning()
         {
             var parts = EarlyEndParts(compact: true);
-            if (parts.Count == 0) return null;
+            if (parts.Count == 0 || parts.Count == 1 && LastWritten != null) return null;
             return "New-OmiseLink ended before writing every row" + (EndedEarly != null ? $" ({EndedEarly})" : "") + ": " +
                 string.Join("; ", parts) + $"; row {Rows} was the last row read" +
                 ". Run the same input again with -ReuseExisting: rows whose link exists get it, the rest are created once." +
@@ -155,6 +167,7 @@ namespace OmiseLinks
                 parts.Add($"{CreatedNotWritten} link(s) were created but not written out: {named}");
             }
             if (MayExist > 0) parts.Add($"{MayExist} row(s) were in flight and may have a link");
+            if (LastWritten != null) parts.Add($"the last link written was {LastWritten}");
             if (NeverSent > 0) parts.Add($"{NeverSent} row(s) were never sent");
             return parts;
         }

@@ -25,12 +25,11 @@ public class EarlyEndTests
 
         Assert.Equal(5, result.Output.Count);
         var stored = bed.Emulator.Links;
-        // Requests already sent may complete (in flight, or finished ahead of a slower earlier row): a few times the
-        // throttle on a loaded machine, never the ~1,990 rows still queued.
-        Assert.True(stored.Count >= 5 && stored.Count <= 5 + 4 * 10, $"{stored.Count} links stored for 5 written");
+        // At most the look-ahead (twice the throttle) beyond the oldest row not written, however loaded the machine: the
+        // rows beyond it were never read.
+        Assert.True(stored.Count >= 5 && stored.Count <= 5 + 2 * 10, $"{stored.Count} links stored for 5 written");
         var warning = AllWarnings(bed, result);
         Assert.Contains("New-OmiseLink ended before writing every row", warning);
-        Assert.Matches(@"\d+ row\(s\) were never sent", warning);
         var written = result.Output.Select(o => (string)o.Properties["Id"].Value).ToHashSet();
         var unwritten = stored.Where(l => !written.Contains(l.Id)).ToList();
         Assert.Contains($"{unwritten.Count} link(s) were created but not written out", warning);

@@ -54,10 +54,11 @@ public sealed class TestBed : IAsyncDisposable
     public void AssertEveryStoredLinkAccountedFor(PsResult result, string told)
     {
         var written = result.Output.Select(o => (string)o.Properties["Id"].Value).ToHashSet();
-        var unnamed = Emulator.Links.Count(l => !written.Contains(l.Id) && !told.Contains(l.Id));
+        var lost = Emulator.Links.Where(l => !written.Contains(l.Id) && !told.Contains(l.Id)).ToList();
+        var unnamed = lost.Count;
         var inFlight = System.Text.RegularExpressions.Regex.Match(told, @"(\d+) row\(s\) were in flight and may have a link");
         Assert.True(unnamed == 0 || (inFlight.Success && int.Parse(inFlight.Groups[1].Value) >= unnamed),
-            $"{unnamed} stored link(s) neither written, named nor counted in flight: {told}");
+            $"{unnamed} stored link(s) (output {written.Count}) neither written, named nor counted in flight ({string.Join(", ", lost.Select(l => l.Id + " '" + l.Title + "'"))}): {told}");
     }
 
     /// <summary>A row as Import-Csv makes it: a PSCustomObject whose values are all strings.</summary>

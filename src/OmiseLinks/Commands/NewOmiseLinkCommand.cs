@@ -21,6 +21,15 @@ namespace OmiseLinks.Commands
         public const int DefaultThrottleLimit = 4;
 
         /// <summary>
+        /// How many rows may be submitted beyond the oldest row not yet written: twice the throttle. However a run ends (a
+        /// refused row under -ErrorAction Stop, Select-Object -First, Ctrl+C, SIGTERM, an unreachable API), at most this many
+        /// links can exist that nobody received, and each is named. One throttle's worth keeps every slot busy; the second
+        /// lets the slots go on while the oldest row waits out a retry or a settle interval, so a slow row costs the run only
+        /// the part of its wait that the window cannot cover.
+        /// </summary>
+        public static int LookAhead(int throttleLimit) => 2 * throttleLimit;
+
+        /// <summary>
         /// The duplicate guard's window: a row whose identical payable link was created this recently, before the run began,
         /// is not created again without -ReuseExisting or -AllowDuplicate. A day covers the accidental second run of a daily
         /// job (a retried or double-triggered schedule, a re-run after a failure) and matches the API's Idempotency-Key
@@ -167,9 +176,7 @@ namespace OmiseLinks.Commands
                 MaxAttempts = MaxAttempts,
                 ReadParallelism = ThrottleLimit,
             });
-            // Finished rows wait behind the oldest one (output keeps input order); a deep buffer keeps every slot busy while
-            // the oldest row sits out a Retry-After, and still bounds memory.
-            _work = new OrderedWork<Row, CreateOutcome>(ThrottleLimit, ThrottleLimit * 64);
+            _work = new OrderedWork<Row, CreateOutcome>(ThrottleLimit, LookAhead(ThrottleLimit));
         }
 
         protected override void ProcessRecord()
@@ -312,7 +319,7 @@ namespace OmiseLinks.Commands
 
             var creator = _creator!;
             using (OmiseTrace.Use(QueueTrace))
-                _work!.Submit(rowState, ct => creator.CreateAsync(creation, ct), CancellationToken);
+                _work!.Submit(rowState, ct => creator.CreateAsync(creation, ct), _rowsCancellation.Token);
             WriteFinished(wait: false);
         }
 
@@ -479,11 +486,22 @@ namespace OmiseLinks.Commands
             catch (Exception) { }
         }
 
+        /// <summary>
+        /// Ctrl+C: no row is sent any more, but requests already sent are not cancelled at once: they finish (bounded, in
+        /// <see cref="EndEarly"/>) so the links they make are written or named, never lost in a cancelled answer.
+        /// </summary>
         protected override void StopProcessing()
         {
             _creator?.Close();
             base.StopProcessing();
         }
+
+        /// <summary>How long an early end waits for the rows already sent before cancelling them.</summary>
+        private static readonly TimeSpan InFlightGrace = TimeSpan.FromSeconds(8);
+
+        // The rows' own token, apart from the command's (which Ctrl+C cancels at once for reads on the pipeline thread):
+        // cancelled only when the rows already sent have had their grace.
+        private readonly CancellationTokenSource _rowsCancellation = new CancellationTokenSource();
 
         /// <summary>
         /// Runs pipeline work; if the pipeline ends meanwhile (a downstream Select-Object -First, -ErrorAction Stop, a refused
@@ -532,9 +550,11 @@ namespace OmiseLinks.Commands
             while (_work!.Count > 0)
             {
                 var mustWait = wait || _work.IsFull;
-                var item = _work.TakeNext(mustWait ? TimeSpan.FromMilliseconds(100) : TimeSpan.Zero);
+                // Before the oldest row is taken off the queue: a write that throws (the pipeline stopping) must find it
+                // still queued, so the early end accounts for it.
                 FlushTrace();
                 if (_progress.Due()) WriteProgress(_progress.Record());
+                var item = _work.TakeNext(mustWait ? TimeSpan.FromMilliseconds(100) : TimeSpan.Zero);
                 if (item == null)
                 {
                     if (!mustWait) return;
@@ -561,7 +581,7 @@ namespace OmiseLinks.Commands
                 catch (PipelineStoppedException) when (!Stopping)
                 {
                     // A later command (Select-Object -First) took this link, then ended the pipeline: the link was written.
-                    _progress.Count(outcome.Origin);
+                    _progress.Count(outcome.Origin, outcome.Link.Id, row.Name);
                     throw;
                 }
                 catch (Exception) when (Stopping)
@@ -570,13 +590,19 @@ namespace OmiseLinks.Commands
                     _progress.CountUnwritten(outcome.Link.Id, row.Name);
                     throw;
                 }
-                _progress.Count(outcome.Origin);
+                _progress.Count(outcome.Origin, outcome.Link.Id, row.Name);
                 return;
             }
             var unreachable = _creator?.Unreachable;
             if (task.IsCanceled)
             {
-                if (unreachable == null) throw new PipelineStoppedException();
+                if (unreachable == null)
+                {
+                    // Taken off the queue already: counted here, or the early-end account would never see this row.
+                    if (row.Creation.MayExist) _progress.CountMayExist();
+                    else _progress.CountNeverSent();
+                    throw new PipelineStoppedException();
+                }
                 _progress.CountNeverSent();
                 StopUnreachable(row, unreachable);
             }
@@ -659,7 +685,14 @@ namespace OmiseLinks.Commands
             if (_work.Count > 0)
             {
                 var settled = Task.WhenAll(_work.Pending().Select(t => (Task)t));
-                try { if (!settled.Wait(TimeSpan.FromSeconds(Stopping ? 5 : 30))) CancelPending(); }
+                try
+                {
+                    if (!settled.Wait(InFlightGrace))
+                    {
+                        _rowsCancellation.Cancel();
+                        settled.Wait(TimeSpan.FromSeconds(2));
+                    }
+                }
                 catch (AggregateException) { }
 
                 foreach (var item in _work.DrainAll())
