@@ -38,10 +38,13 @@ namespace Omise.Core
         private int _inFlight;
         private int _uncertain;
 
-        public RowCreation(LinkCreateRequest request, string name)
+        /// <param name="identity">What names this row in its input, the same in every run of that input: its reference, or
+        /// its row number when it has none. Null: the row gets a random Idempotency-Key.</param>
+        public RowCreation(LinkCreateRequest request, string name, string? identity = null)
         {
             Request = request ?? throw new ArgumentNullException(nameof(request));
             Name = name;
+            Identity = identity;
             IdempotencyKey = Guid.NewGuid().ToString();
         }
 
@@ -50,7 +53,29 @@ namespace Omise.Core
         /// <summary>How trace lines name the row, e.g. "row 7 (INV-1007)".</summary>
         public string Name { get; }
 
-        public string IdempotencyKey { get; }
+        public string? Identity { get; }
+
+        public string IdempotencyKey { get; private set; }
+
+        /// <summary>
+        /// The key from the row's identity, its fields and <paramref name="generation"/> (identical links removed in the
+        /// window): the same row of the same input gets the same key in every run until its link is removed.
+        /// </summary>
+        internal void DeriveIdempotencyKey(int generation)
+        {
+            if (Identity == null) return;
+            var text = string.Concat("omiselinks/1\u0001", Identity, "\u0001", LinkSignature.Of(Request), "\u0001",
+                generation.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            using (var sha = System.Security.Cryptography.SHA256.Create())
+            {
+                var hash = sha.ComputeHash(System.Text.Encoding.UTF8.GetBytes(text));
+                var bytes = new byte[16];
+                Array.Copy(hash, bytes, 16);
+                bytes[7] = (byte)((bytes[7] & 0x0F) | 0x50); // a name-based (version 5 style) UUID
+                bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+                IdempotencyKey = new Guid(bytes).ToString();
+            }
+        }
 
         /// <summary>A create of this row is in flight, or one may have reached the server without an answer.</summary>
         public bool MayExist => Volatile.Read(ref _inFlight) > 0 || Volatile.Read(ref _uncertain) > 0;
@@ -71,7 +96,7 @@ namespace Omise.Core
     {
         public RecentDuplicateException(Link existing, TimeSpan window)
             : base($"Not created: a payable link with the same amount, currency, title, description and multiple flag was created " +
-                $"within the last {Hours(window)}: {existing.Id}, created {existing.CreatedAt:yyyy-MM-dd HH:mm:ss}Z. Nothing was sent for this row.")
+                $"within the last {Hours(window)}: {existing.Id}, created {Timestamps.Text(existing.CreatedAt)}. Nothing was sent for this row.")
         {
             Existing = existing;
             Window = window;
@@ -80,8 +105,35 @@ namespace Omise.Core
         public Link Existing { get; }
         public TimeSpan Window { get; }
 
-        internal static string Hours(TimeSpan window) =>
+        public static string Hours(TimeSpan window) =>
             window.TotalHours >= 1 && window.TotalHours == Math.Floor(window.TotalHours) ? $"{window.TotalHours:0} hours" : $"{window.TotalMinutes:0.#} minutes";
+    }
+
+    /// <summary>
+    /// A row whose identical single-use link was paid within the guard's window (or -ReuseExisting's): its invoice looks
+    /// paid, and a second link could make the customer pay twice. Nothing was sent for the row.
+    /// </summary>
+    public sealed class AlreadyPaidException : Exception
+    {
+        public AlreadyPaidException(Link paid)
+            : base($"Not created: a single-use link with the same amount, currency, title, description and multiple flag was already " +
+                $"paid: {paid.Id}, created {Timestamps.Text(paid.CreatedAt)}" +
+                (paid.UsedAt is DateTime usedAt ? $", paid {Timestamps.Text(usedAt)}" : "") +
+                ". A second link for a paid invoice could make the customer pay twice. Nothing was sent for this row.")
+            => Paid = paid;
+
+        public Link Paid { get; }
+    }
+
+    /// <summary>What an existing link means for a row (see <see cref="LinkCreator.FindExistingAsync"/>).</summary>
+    public enum ExistingLinkKind
+    {
+        /// <summary>-ReuseExisting: the row takes it instead of a new link.</summary>
+        Reuse,
+        /// <summary>The duplicate guard: an identical payable link made recently; the row is refused.</summary>
+        RecentDuplicate,
+        /// <summary>An identical single-use link was paid: the row is refused.</summary>
+        AlreadyPaid,
     }
 
     /// <summary>The run ended before this row was sent (again): nothing of it reached the server unless <see cref="MayExist"/>.</summary>
@@ -127,6 +179,20 @@ namespace Omise.Core
         /// recent link make one error and one new link). Null: no guard. Not used with <see cref="ReuseExisting"/>.
         /// </summary>
         public TimeSpan? DuplicateWindow { get; set; }
+
+        /// <summary>
+        /// A row whose identical single-use link was paid (among the links the guard or -ReuseExisting reads) fails with
+        /// <see cref="AlreadyPaidException"/> instead of getting a new link. False: -AllowDuplicate.
+        /// </summary>
+        public bool RefusePaid { get; set; } = true;
+
+        /// <summary>
+        /// Idempotency-Keys derived from the row (its reference or place, its fields, and how many identical links were removed
+        /// within the window) instead of random ones: two runs of the same input started together send the same key for the
+        /// same row, so a server that honours the header makes one link. Needs the guard or -ReuseExisting (they read the
+        /// removals); false for -AllowDuplicate, which asks for new links.
+        /// </summary>
+        public bool DerivedIdempotencyKeys { get; set; }
 
         /// <summary>
         /// Fail fast: after this many rows in a row ended with the API unreachable (connection refused, DNS, TLS: certainly
@@ -192,10 +258,12 @@ namespace Omise.Core
         /// one the duplicate guard refuses the row for (<c>Reused</c> false); null when the row's link is to be created. Reads
         /// only; each existing link answers one row. A real run and a preview (-WhatIf) both ask here.
         /// </summary>
-        public async Task<(Link Link, bool Reused)?> FindExistingAsync(LinkCreateRequest request, CancellationToken cancellationToken)
+        public async Task<(Link Link, ExistingLinkKind Kind)?> FindExistingAsync(LinkCreateRequest request, CancellationToken cancellationToken)
         {
-            if (_reuse != null && await _reuse.TakeAsync(request, cancellationToken).ConfigureAwait(false) is Link existing) return (existing, true);
-            if (_guard != null && await _guard.TakeAsync(request, cancellationToken).ConfigureAwait(false) is Link recent) return (recent, false);
+            if (_reuse != null && await _reuse.TakeAsync(request, cancellationToken, paid: _options.RefusePaid).ConfigureAwait(false) is (Link existing, bool paid))
+                return (existing, paid ? ExistingLinkKind.AlreadyPaid : ExistingLinkKind.Reuse);
+            if (_guard != null && await _guard.TakeAsync(request, cancellationToken, paid: _options.RefusePaid).ConfigureAwait(false) is (Link recent, bool recentPaid))
+                return (recent, recentPaid ? ExistingLinkKind.AlreadyPaid : ExistingLinkKind.RecentDuplicate);
             return null;
         }
 
@@ -218,17 +286,24 @@ namespace Omise.Core
             try
             {
                 if (_closed) throw new RowAbandonedException(mayExist: false);
-                if (await FindExistingAsync(row.Request, cancellationToken).ConfigureAwait(false) is (Link existing, bool reused))
+                if (await FindExistingAsync(row.Request, cancellationToken).ConfigureAwait(false) is (Link existing, ExistingLinkKind kind))
                 {
-                    if (reused)
+                    switch (kind)
                     {
-                        OmiseTrace.Write($"{row.Name}: reusing {existing.Id}, created {existing.CreatedAt:yyyy-MM-dd HH:mm:ss}Z");
-                        return new CreateOutcome(existing, LinkOrigin.Reused, 0);
+                        case ExistingLinkKind.Reuse:
+                            OmiseTrace.Write($"{row.Name}: reusing {existing.Id}, created {Timestamps.Text(existing.CreatedAt)}");
+                            return new CreateOutcome(existing, LinkOrigin.Reused, 0);
+                        case ExistingLinkKind.AlreadyPaid:
+                            OmiseTrace.Write($"{row.Name}: not created: {existing.Id} has the same fields and was paid");
+                            throw new AlreadyPaidException(existing);
+                        default:
+                            OmiseTrace.Write($"{row.Name}: not created: {existing.Id} has the same fields and was created {Timestamps.Text(existing.CreatedAt)}, within the duplicate guard's window");
+                            throw new RecentDuplicateException(existing, _options.DuplicateWindow ?? _options.ReuseWindow ?? TimeSpan.Zero);
                     }
-                    OmiseTrace.Write($"{row.Name}: not created: {existing.Id} has the same fields and was created {existing.CreatedAt:yyyy-MM-dd HH:mm:ss}Z, within the duplicate guard's window");
-                    throw new RecentDuplicateException(existing, _options.DuplicateWindow!.Value);
                 }
                 if (_closed) throw new RowAbandonedException(mayExist: false);
+                if (_options.DerivedIdempotencyKeys && (_reuse ?? _guard) is ReuseIndex removals)
+                    row.DeriveIdempotencyKey(await removals.RemovedCountAsync(row.Request, cancellationToken).ConfigureAwait(false));
                 var outcome = await CreateOnceAsync(row, cancellationToken).ConfigureAwait(false);
                 Interlocked.Exchange(ref _refusedInARow, 0);
                 return outcome;

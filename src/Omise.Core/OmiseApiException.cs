@@ -59,7 +59,13 @@ namespace Omise.Core
         public bool IsServerError => StatusCode >= 500;
 
         /// <summary>Worth another attempt: rate limits, server errors, network failures and answers that were not a complete object.</summary>
-        public bool IsTransient => IsRateLimited || IsServerError
+        /// <summary>
+        /// 409: a request with the same Idempotency-Key is still being processed (another attempt of this row, or the same row
+        /// of a second run of the same input). This request did nothing; a retry with the key gets the stored link.
+        /// </summary>
+        public bool IsStillProcessing => StatusCode == 409;
+
+        public bool IsTransient => IsRateLimited || IsServerError || IsStillProcessing
             || Kind == OmiseFailureKind.Timeout || Kind == OmiseFailureKind.ConnectionRefused
             || Kind == OmiseFailureKind.ConnectionLost || Kind == OmiseFailureKind.InvalidResponse;
 

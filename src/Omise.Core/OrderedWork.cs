@@ -51,21 +51,23 @@ namespace Omise.Core
         }
 
         /// <summary>
-        /// The oldest item once it has finished, waiting at most <paramref name="wait"/> for it; null if it is still running
-        /// or nothing is queued.
+        /// Whether the oldest item has finished, waiting at most <paramref name="wait"/> for it; false if it is still running
+        /// or nothing is queued. The item stays queued until <see cref="Take"/>.
         /// </summary>
-        public Item? TakeNext(TimeSpan wait)
+        public bool WaitForOldest(TimeSpan wait)
         {
-            if (_queue.Count == 0) return null;
+            if (_queue.Count == 0) return false;
             var head = _queue.Peek();
             if (!head.Task.IsCompleted)
             {
                 try { head.Task.Wait(wait); }
                 catch (AggregateException) { }
-                if (!head.Task.IsCompleted) return null;
             }
-            return _queue.Dequeue();
+            return head.Task.IsCompleted;
         }
+
+        /// <summary>Takes the oldest item off the queue.</summary>
+        public Item Take() => _queue.Dequeue();
 
         /// <summary>The tasks still queued, in order, left in the queue.</summary>
         public IEnumerable<Task<TResult>> Pending()

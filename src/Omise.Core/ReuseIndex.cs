@@ -24,6 +24,11 @@ namespace Omise.Core
         private readonly int? _maxAttempts;
         private readonly object _gate = new object();
         private Task<Dictionary<string, Queue<string>>>? _index;
+        // Paid single-use links (not removed) by fields, oldest first: a row whose payable candidates are used up is answered
+        // by one of these (AlreadyPaid) rather than given a second link for an invoice already paid.
+        private readonly Dictionary<string, Queue<Link>> _paid = new Dictionary<string, Queue<Link>>(StringComparer.Ordinal);
+        // Removed links by fields: how many times such a link was withdrawn within the window (see RemovedCount).
+        private readonly Dictionary<string, int> _removed = new Dictionary<string, int>(StringComparer.Ordinal);
 
         /// <param name="window">Only the links created within this span before now (by the server's clock).</param>
         /// <param name="since">Only the links created at or after this time; wins over <paramref name="window"/>. Both null: every link.</param>
@@ -43,28 +48,52 @@ namespace Omise.Core
         /// <summary>The start of the window read (server clock), once the index is loaded; null for the whole account.</summary>
         public DateTime? Since { get; private set; }
 
-        /// <summary>How many links the index read, once it is loaded.</summary>
-        public int LinksRead { get; private set; }
 
-        /// <summary>A payable existing link with the request's fields that no other row has taken, or null.</summary>
-        public async Task<Link?> TakeAsync(LinkCreateRequest request, CancellationToken cancellationToken)
+        /// <summary>
+        /// A payable existing link with the request's fields that no other row has taken; else, when <paramref name="paid"/>
+        /// is asked for, a paid single-use one (Paid true) that no other row was answered with; else null.
+        /// </summary>
+        public async Task<(Link Link, bool Paid)?> TakeAsync(LinkCreateRequest request, CancellationToken cancellationToken, bool paid = false)
         {
-            Task<Dictionary<string, Queue<string>>> loading;
-            lock (_gate) loading = _index ??= LoadAsync(cancellationToken);
-            var index = await loading.ConfigureAwait(false);
+            var index = await LoadedAsync(cancellationToken).ConfigureAwait(false);
             var signature = LinkSignature.Of(request);
             while (true)
             {
-                string id;
+                string? id = null;
                 lock (index)
                 {
-                    if (!index.TryGetValue(signature, out var candidates) || candidates.Count == 0) return null;
-                    id = candidates.Dequeue();
+                    if (index.TryGetValue(signature, out var candidates) && candidates.Count > 0) id = candidates.Dequeue();
+                    else if (paid && _paid.TryGetValue(signature, out var paidLinks) && paidLinks.Count > 0) return (paidLinks.Dequeue(), true);
+                    else return null;
                 }
                 var link = await _client.GetLinkAsync(id, _maxAttempts, cancellationToken).ConfigureAwait(false);
-                if (link.Payable && LinkSignature.Matches(request, link)) return link;
+                if (link.Payable && LinkSignature.Matches(request, link)) return (link, false);
                 OmiseTrace.Write($"{_name}: {id} is no longer payable (paid or removed since it was listed); not taken");
+                if (IsPaid(link) && LinkSignature.Matches(request, link)) lock (index) Enqueue(_paid, signature, link);
             }
+        }
+
+        /// <summary>
+        /// How many links with the request's fields were removed within the window: a re-issue after a removal is a new
+        /// operation, so it needs another Idempotency-Key than the link it replaces.
+        /// </summary>
+        public async Task<int> RemovedCountAsync(LinkCreateRequest request, CancellationToken cancellationToken)
+        {
+            var index = await LoadedAsync(cancellationToken).ConfigureAwait(false);
+            lock (index) return _removed.TryGetValue(LinkSignature.Of(request), out var count) ? count : 0;
+        }
+
+        private Task<Dictionary<string, Queue<string>>> LoadedAsync(CancellationToken cancellationToken)
+        {
+            lock (_gate) return _index ??= LoadAsync(cancellationToken);
+        }
+
+        private static bool IsPaid(Link link) => link.Used && !link.Multiple && !link.Deleted;
+
+        private static void Enqueue(Dictionary<string, Queue<Link>> map, string signature, Link link)
+        {
+            if (!map.TryGetValue(signature, out var queue)) map[signature] = queue = new Queue<Link>(1);
+            queue.Enqueue(link);
         }
 
         private async Task<Dictionary<string, Queue<string>>> LoadAsync(CancellationToken cancellationToken)
@@ -72,15 +101,22 @@ namespace Omise.Core
             var found = new Dictionary<string, List<(DateTime CreatedAt, long Place, string Id)>>(StringComparer.Ordinal);
             var payable = 0;
             Since = _since?.ToUniversalTime() ?? (_window.HasValue ? _client.ServerUtcNow - _window.Value : (DateTime?)null);
+            var paid = new List<(DateTime CreatedAt, long Place, Link Link)>();
             var read = await LinkPaging.ReadAllAsync(_client, _parallelism, (link, place) =>
             {
+                if (link.Deleted)
+                {
+                    var removed = LinkSignature.Of(link);
+                    _removed[removed] = (_removed.TryGetValue(removed, out var count) ? count : 0) + 1;
+                    return;
+                }
+                if (IsPaid(link)) paid.Add((link.CreatedAt, place, link));
                 if (!link.Payable) return;
                 var signature = LinkSignature.Of(link);
                 if (!found.TryGetValue(signature, out var list)) found[signature] = list = new List<(DateTime, long, string)>(1);
                 list.Add((link.CreatedAt, place, link.Id));
                 payable++;
             }, cancellationToken, Since, _maxAttempts).ConfigureAwait(false);
-            LinksRead = read;
             var index = new Dictionary<string, Queue<string>>(found.Count, StringComparer.Ordinal);
             foreach (var entry in found)
             {
@@ -92,8 +128,10 @@ namespace Omise.Core
                 foreach (var candidate in entry.Value) queue.Enqueue(candidate.Id);
                 index[entry.Key] = queue;
             }
+            paid.Sort((a, b) => a.CreatedAt != b.CreatedAt ? a.CreatedAt.CompareTo(b.CreatedAt) : a.Place.CompareTo(b.Place));
+            foreach (var link in paid) Enqueue(_paid, LinkSignature.Of(link.Link), link.Link);
             OmiseTrace.Write(Since.HasValue
-                ? $"{_name}: read {read} links created since {Since.Value:yyyy-MM-dd HH:mm:ss}Z, {payable} of them payable, to match rows against"
+                ? $"{_name}: read {read} links created since {Timestamps.Text(Since.Value)}, {payable} of them payable, to match rows against"
                 : $"{_name}: read {read} existing links, {payable} of them payable, to match rows against");
             return index;
         }

@@ -280,8 +280,7 @@ public class OrderedWorkTests
         var seen = new List<int>();
         while (work.Count > 0)
         {
-            var item = work.TakeNext(TimeSpan.FromSeconds(5));
-            if (item != null) seen.Add(await item.Task);
+            if (work.WaitForOldest(TimeSpan.FromSeconds(5))) seen.Add(await work.Take().Task);
         }
         Assert.Equal(Enumerable.Range(0, 12).Select(n => n * 10), seen);
     }

@@ -236,7 +236,7 @@ public class ReuseExistingTests
     }
 
     [Fact]
-    public async Task A_paid_single_use_link_is_never_handed_to_a_new_row_a_multiple_use_one_is()
+    public async Task A_paid_single_use_link_is_never_handed_out_nor_linked_again_a_multiple_use_one_is_reused()
     {
         await using var bed = await TestBed.StartAsync();
         var paid = bed.Emulator.AddLink(5000, "thb", "Invoice 7", "June", false, DateTimeOffset.UtcNow.AddHours(-3));
@@ -251,11 +251,21 @@ public class ReuseExistingTests
             New-OmiseLink -Amount 0 -Currency thb -Title Donations -Description 'Any amount' -Multiple -ReuseExisting
             """);
 
-        Assert.Empty(result.Errors);
-        Assert.Equal(false, result.Output[0].Properties["Reused"].Value);
-        Assert.NotEqual(paid.Id, result.Output[0].Properties["Id"].Value);
-        Assert.Equal(true, result.Output[1].Properties["Reused"].Value);
-        Assert.Equal(donations.Id, result.Output[1].Properties["Id"].Value);
+        // The paid invoice gets no second link (AlreadyPaid, naming it); the multiple-use link is reused.
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("AlreadyPaid,OmiseLinks.Commands.NewOmiseLinkCommand", error.FullyQualifiedErrorId);
+        Assert.Contains("already paid: " + paid.Id, error.ErrorDetails.Message);
+        Assert.Contains(", paid 20", error.ErrorDetails.Message);
+        Assert.Contains("-AllowDuplicate", error.ErrorDetails.RecommendedAction);
+        var output = Assert.Single(result.Output);
+        Assert.Equal(true, output.Properties["Reused"].Value);
+        Assert.Equal(donations.Id, output.Properties["Id"].Value);
+        Assert.Equal(3, bed.Emulator.Links.Count);
+
+        // -AllowDuplicate is the explicit way to link a paid invoice again.
+        var again = bed.Run("New-OmiseLink -Amount 5000 -Currency thb -Title 'Invoice 7' -Description June -ReuseExisting -AllowDuplicate");
+        Assert.Empty(again.Errors);
+        Assert.NotEqual(paid.Id, Assert.Single(again.Output).Properties["Id"].Value);
         Assert.Equal(4, bed.Emulator.Links.Count);
     }
 }

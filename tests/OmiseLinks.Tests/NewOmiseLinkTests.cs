@@ -197,7 +197,9 @@ public class NewOmiseLinkTests
         Assert.Contains("3 previewed (-WhatIf), nothing sent (2 would reuse an existing link)", Summary(reusePreview));
         Assert.Contains(reusePreview.Verbose, v => v.StartsWith("Row 1: a real run would reuse " + IdOf("first")));
         // The preview told the truth: the real run refuses the same two rows and creates the third.
-        Assert.Equal(new[] { "RecentDuplicate", "RecentDuplicate" }, real.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]));
+        var refused = Assert.Single(real.Errors);
+        Assert.Equal("AlreadyRun", refused.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Contains("2 of 3 rows have an identical payable link", refused.ErrorDetails.Message);
         Assert.Equal(3, bed.Emulator.Links.Count);
         Assert.Equal(3, bed.Emulator.CreateLinkRequests);
 

@@ -143,6 +143,40 @@ namespace OmiseLinks.Commands
             public string Describe() => $"'{Request.Title}' ({LinkOutput.FormatMoney(Request.Amount, Request.Currency)})";
         }
 
+        // Rows the duplicate guard refused, with the existing link of each: one AlreadyRun error at the end tells them all.
+        private readonly List<(Row Row, Link Existing)> _alreadyLinked = new List<(Row, Link)>();
+
+        private const int NamedInAlreadyRun = 5;
+
+        /// <summary>
+        /// The rows the duplicate guard refused, as one error for the run: "this input was already run at ...: N of M rows
+        /// have identical links". Its TargetObject holds every such row, so -ErrorVariable still collects them.
+        /// </summary>
+        private void WriteAlreadyRun()
+        {
+            if (_alreadyLinked.Count == 0) return;
+            var first = _alreadyLinked.Min(r => r.Existing.CreatedAt);
+            var named = string.Join(", ", _alreadyLinked.Take(NamedInAlreadyRun).Select(r =>
+                (r.Row.Label.Length > 0 ? RowLabel.InList(r.Row.Label) : "the command") + " (" + r.Existing.Id + ")"));
+            if (_alreadyLinked.Count > NamedInAlreadyRun) named += $" and {_alreadyLinked.Count - NamedInAlreadyRun} more (Verbose names each)";
+            var rows = _progress.Rows;
+            var text = $"This input looks already run: {_alreadyLinked.Count} of {rows} row{(rows == 1 ? "" : "s")} have an identical " +
+                $"payable link created in the last {RecentDuplicateException.Hours(DuplicateWindow)}, the first at {Timestamps.Text(first)}: {named}. " +
+                "Nothing was sent for them.";
+            var exception = new RecentDuplicateException(_alreadyLinked[0].Existing, DuplicateWindow);
+            var record = new ErrorRecord(exception, "AlreadyRun", ErrorCategory.ResourceExists, _alreadyLinked.Select(r => r.Row.Target).ToArray())
+            {
+                ErrorDetails = new ErrorDetails(text)
+                {
+                    RecommendedAction = "-ReuseExisting writes these rows' links again (the same links); -AllowDuplicate makes new ones. " +
+                        "If an existing link is another invoice's (same fields, another customer), use -AllowDuplicate: -ReuseExisting " +
+                        "would hand this row that invoice's link.",
+                },
+            };
+            _alreadyLinked.Clear();
+            WriteRowError(record, "");
+        }
+
         private static readonly RowReader Columns = new RowReader(typeof(NewOmiseLinkCommand));
         private long _rowNumber;
 
@@ -173,6 +207,8 @@ namespace OmiseLinks.Commands
                     ? (ReuseSince.Value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(ReuseSince.Value, DateTimeKind.Local) : ReuseSince.Value)
                     : (DateTime?)null,
                 DuplicateWindow = AllowDuplicate.IsPresent ? (TimeSpan?)null : DuplicateWindow,
+                RefusePaid = !AllowDuplicate.IsPresent,
+                DerivedIdempotencyKeys = !AllowDuplicate.IsPresent,
                 MaxAttempts = MaxAttempts,
                 ReadParallelism = ThrottleLimit,
             });
@@ -304,7 +340,8 @@ namespace OmiseLinks.Commands
                 return;
             }
 
-            var creation = new RowCreation(request, label.Length > 0 ? label : $"'{request.Title}'");
+            var creation = new RowCreation(request, label.Length > 0 ? label : $"'{request.Title}'",
+                identity: !string.IsNullOrEmpty(reference) ? "reference " + reference!.ToUpperInvariant() : number.HasValue ? "row " + number.Value : null);
             var rowState = new Row(target, creation, number, reference);
             var what = (label.Length > 0 ? label + ": " : "") +
                 $"{rowState.Describe()}, {(request.Multiple ? "multiple-use" : "single-use")}, description '{request.Description}'";
@@ -330,7 +367,7 @@ namespace OmiseLinks.Commands
         private void PreviewExisting(LinkCreateRequest request, string label)
         {
             if (_previewUnavailable) return;
-            (Link Link, bool Reused)? existing;
+            (Link Link, ExistingLinkKind Kind)? existing;
             try { existing = Run(ct => _creator!.FindExistingAsync(request, ct)); }
             catch (OmiseApiException ex)
             {
@@ -341,15 +378,23 @@ namespace OmiseLinks.Commands
             if (existing == null) return;
             var name = label.Length > 0 ? label + ": " : "";
             var link = existing.Value.Link;
-            if (existing.Value.Reused)
+            switch (existing.Value.Kind)
             {
-                _progress.PreviewedReuse++;
-                WriteVerbose($"{name}a real run would reuse {link.Id} (created {link.CreatedAt:yyyy-MM-dd HH:mm:ss}Z).");
-                return;
+                case ExistingLinkKind.Reuse:
+                    _progress.PreviewedReuse++;
+                    WriteVerbose($"{name}a real run would reuse {link.Id} (created {Timestamps.Text(link.CreatedAt)}).");
+                    return;
+                case ExistingLinkKind.AlreadyPaid:
+                    _progress.PreviewedDuplicate++;
+                    WriteWarning($"{name}a real run would not create this link: {new AlreadyPaidException(link).Message} (AlreadyPaid). " +
+                        "Use -AllowDuplicate only if this invoice must be paid again.");
+                    return;
+                default:
+                    _progress.PreviewedDuplicate++;
+                    WriteWarning($"{name}a real run would not create this link: {link.Id} with the same fields was created " +
+                        $"{Timestamps.Text(link.CreatedAt)} (RecentDuplicate). Use -ReuseExisting to take it, or -AllowDuplicate to create another.");
+                    return;
             }
-            _progress.PreviewedDuplicate++;
-            WriteWarning($"{name}a real run would not create this link: {link.Id} with the same fields was created " +
-                $"{link.CreatedAt:yyyy-MM-dd HH:mm:ss}Z (RecentDuplicate). Use -ReuseExisting to take it, or -AllowDuplicate to create another.");
         }
 
         /// <summary>
@@ -455,6 +500,7 @@ namespace OmiseLinks.Commands
         protected override void EndProcessing()
         {
             WhileRunning(() => WriteFinished(wait: true));
+            WhileRunning(WriteAlreadyRun);
             if (_progress.Shown) WriteProgress(RunProgress.Completed());
             var summary = _progress.Summary();
             if (summary != null && _rowNumber > 0) WriteWarning(summary);
@@ -550,17 +596,18 @@ namespace OmiseLinks.Commands
             while (_work!.Count > 0)
             {
                 var mustWait = wait || _work.IsFull;
-                // Before the oldest row is taken off the queue: a write that throws (the pipeline stopping) must find it
-                // still queued, so the early end accounts for it.
+                var ready = _work.WaitForOldest(mustWait ? TimeSpan.FromMilliseconds(100) : TimeSpan.Zero);
+                // While the oldest row is still queued: a write that throws here (the pipeline stopping) leaves it to the
+                // early end's account.
                 FlushTrace();
                 if (_progress.Due()) WriteProgress(_progress.Record());
-                var item = _work.TakeNext(mustWait ? TimeSpan.FromMilliseconds(100) : TimeSpan.Zero);
-                if (item == null)
+                if (!ready)
                 {
                     if (!mustWait) return;
                     if (Stopping) throw new PipelineStoppedException();
                     continue;
                 }
+                var item = _work.Take();
                 Report(item.State, item.Task);
             }
         }
@@ -610,15 +657,21 @@ namespace OmiseLinks.Commands
             var prefix = row.Label.Length > 0 ? row.Label + ": " : "";
             if (error is RecentDuplicateException duplicate)
             {
+                // Told once for the run (AlreadyRun at the end), not once a row: a repeated input would print thousands.
                 _progress.CountFailure(row.Number, row.Label, "same as " + duplicate.Existing.Id);
-                var text = prefix + duplicate.Message;
-                var record = new ErrorRecord(duplicate, "RecentDuplicate", ErrorCategory.ResourceExists, row.Target)
+                _alreadyLinked.Add((row, duplicate.Existing));
+                WriteVerbose($"{row.Name}: not created: {duplicate.Existing.Id} with the same fields was created {Timestamps.Text(duplicate.Existing.CreatedAt)} (RecentDuplicate)");
+                return;
+            }
+            if (error is AlreadyPaidException paid)
+            {
+                _progress.CountFailure(row.Number, row.Label, "paid " + paid.Paid.Id);
+                var record = new ErrorRecord(paid, "AlreadyPaid", ErrorCategory.ResourceExists, row.Target)
                 {
-                    ErrorDetails = new ErrorDetails(text)
+                    ErrorDetails = new ErrorDetails(prefix + paid.Message)
                     {
-                        RecommendedAction = "If this same input was run before, run it again with -ReuseExisting to take the existing links. " +
-                            "If the existing link is another invoice's (same fields, another customer), use -AllowDuplicate: -ReuseExisting " +
-                            "would hand this row that invoice's link.",
+                        RecommendedAction = "Nothing to do if the invoice is paid. If it really must be paid again (a new charge with the " +
+                            "same fields), run the row with -AllowDuplicate.",
                     },
                 };
                 if (row.Label.Length > 0) record.CategoryInfo.TargetName = row.Label;
@@ -728,6 +781,7 @@ namespace OmiseLinks.Commands
         {
             OmiseApiException api => api.StatusCode.HasValue ? $"HTTP {api.StatusCode} {api.Code}" : (api.Code ?? api.Kind.ToString()),
             RecentDuplicateException duplicate => "same as " + duplicate.Existing.Id,
+            AlreadyPaidException paid => "paid " + paid.Paid.Id,
             _ => error.GetType().Name,
         };
 
