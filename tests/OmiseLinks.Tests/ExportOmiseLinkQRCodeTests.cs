@@ -278,6 +278,51 @@ public sealed class ExportOmiseLinkQRCodeTests(ITestOutputHelper log) : IDisposa
         Assert.Superset(headers.ToHashSet(), names.TakeWhile(n => n != "--").ToHashSet());
     }
 
+    [Theory]
+    [InlineData(120)]
+    [InlineData(80)]
+    public async Task The_table_shows_the_folder_once_and_each_whole_file_name_and_PaymentUri_at_120_and_80_columns(int width)
+    {
+        await using var bed = await TestBed.StartAsync(connect: false);
+        var folder = Path.Combine(_temp.FullName, "qr-print", "front-counter");
+        bed.Shell.SetVariable("rows", new[]
+        {
+            Row("link_test_65xz1ywc3cw3b8rfzcd", "INV-2026-0101", Uri(1)),
+            Row("link_test_65xz1ywx0z1l8o1xqn6", "", Uri(2)),
+        });
+        bed.Shell.SetVariable("folder", folder);
+        bed.Shell.SetVariable("sheet", Path.Combine(folder, "cards.html"));
+
+        var files = Lines(bed.Run($"$rows | Export-OmiseLinkQRCode -Path $folder | Format-Table | Out-String -Width {width}"));
+        var cards = Lines(bed.Run($"$rows | Export-OmiseLinkQRCode -Format Html -Path $sheet | Format-Table | Out-String -Width {width}"));
+
+        Assert.Equal(
+        [
+            $"   Folder: {folder}", "",
+            $"{"File",-37}PaymentUri", $"{"----",-37}----------",
+            $"{"INV-2026-0101.png",-37}{Uri(1)}",
+            $"{"link_test_65xz1ywx0z1l8o1xqn6.png",-37}{Uri(2)}",
+        ], files);
+        Assert.Equal(
+        [
+            $"   Sheet: {Path.Combine(folder, "cards.html")}", "",
+            $"{"Card",-37}PaymentUri", $"{"----",-37}----------",
+            $"{"INV-2026-0101",-37}{Uri(1)}",
+            $"{"link_test_65xz1ywx0z1l8o1xqn6",-37}{Uri(2)}",
+        ], cards);
+        Assert.All(files.Concat(cards), line => Assert.True(line.Length <= width, line));
+    }
+
+    /// <summary>The lines of rendered text without the blank lines around it, trailing spaces cut.</summary>
+    private static List<string> Lines(PsResult result)
+    {
+        Assert.Empty(result.Errors);
+        var lines = string.Concat(result.Output.Select(o => o.ToString())).Replace("\r\n", "\n").Split('\n').Select(l => l.TrimEnd()).ToList();
+        while (lines.Count > 0 && lines[0].Length == 0) lines.RemoveAt(0);
+        while (lines.Count > 0 && lines[^1].Length == 0) lines.RemoveAt(lines.Count - 1);
+        return lines;
+    }
+
     [Fact]
     public async Task WhatIf_names_each_file_and_writes_nothing_not_even_the_folder()
     {

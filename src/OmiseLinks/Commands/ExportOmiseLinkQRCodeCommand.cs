@@ -323,6 +323,8 @@ namespace OmiseLinks.Commands
 
         private static string? NotBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
 
+        internal const string CardTypeName = "OmiseLinks.QRCodes.QRCodeFile#Card";
+
         private const string OverwriteAdvice = "Add -Force to overwrite it, or choose another -Path.";
 
         private void WriteResult(QRCodeFile file) => WriteResult(file, InputObject);
@@ -331,7 +333,15 @@ namespace OmiseLinks.Commands
         {
             if (!PassThru)
             {
-                WriteObject(file);
+                if (!IsSheet)
+                {
+                    WriteObject(file);
+                    return;
+                }
+                // A card of a sheet: the table shows the sheet once and a row per card (OmiseLinks.Format.ps1xml).
+                var card = new PSObject(file);
+                card.TypeNames.Insert(0, CardTypeName);
+                WriteObject(card);
                 return;
             }
             var output = input ?? new PSObject(file);
