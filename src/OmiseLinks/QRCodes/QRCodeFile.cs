@@ -23,11 +23,19 @@ namespace OmiseLinks.QRCodes
         public override string ToString() => Path;
     }
 
-    /// <summary>The image formats Export-OmiseLinkQRCode writes.</summary>
+    /// <summary>What Export-OmiseLinkQRCode writes: an image file per link (Png, Svg), or one sheet of payment cards (Html).</summary>
     public enum QRCodeFormat
     {
         Png,
         Svg,
+        Html,
+    }
+
+    /// <summary>The paper a sheet of payment cards (-Format Html) is laid out for.</summary>
+    public enum QRCodePaperSize
+    {
+        A4,
+        Letter,
     }
 
     /// <summary>QR error-correction levels: the share of the code that may be damaged and still read (about 7, 15, 25, 30 %).</summary>
