@@ -18,6 +18,7 @@
     CmdletsToExport      = @(
         'Connect-Omise'
         'Disconnect-Omise'
+        'Get-OmiseSession'
         'New-OmiseLink'
         'Get-OmiseLink'
         'Remove-OmiseLink'

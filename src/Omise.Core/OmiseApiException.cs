@@ -59,9 +59,19 @@ namespace Omise.Core
         public bool IsServerError => StatusCode >= 500;
 
         /// <summary>Worth another attempt: rate limits, server errors, network failures and answers that were not a complete object.</summary>
-        public bool IsTransient => IsRateLimited || IsServerError
+        public bool IsTransient => (IsRateLimited || IsServerError
             || Kind == OmiseFailureKind.Timeout || Kind == OmiseFailureKind.ConnectionRefused
-            || Kind == OmiseFailureKind.ConnectionLost || Kind == OmiseFailureKind.InvalidResponse;
+            || Kind == OmiseFailureKind.ConnectionLost || Kind == OmiseFailureKind.InvalidResponse)
+            && !IsProxyAuthenticationRequired;
+
+        /// <summary>
+        /// A proxy asked for credentials or refused them (407, or a proxy's own 401): another attempt with the same (or no)
+        /// credentials gets the same answer.
+        /// </summary>
+        public bool IsProxyAuthenticationRequired => Code == "proxy_authentication_required";
+
+        /// <summary>The Omise API refused the secret key (its own 401, not a proxy's).</summary>
+        public bool IsKeyRefused => StatusCode == 401 && Kind == OmiseFailureKind.Api;
 
         /// <summary>
         /// False only when the request certainly did not act on the server (connection refused, 429,

@@ -33,6 +33,20 @@ namespace OmiseLinks
         public string? AccountId { get; }
         public string? AccountEmail { get; }
 
+        /// <summary>
+        /// The proxy requests go through: the -Proxy given, "http://host:port/ (system)" for the system proxy, or "none".
+        /// </summary>
+        public string Proxy
+        {
+            get
+            {
+                var proxy = Client.Proxy;
+                if (proxy == null) return "none";
+                var text = proxy.Scheme + "://" + proxy.Authority + "/";
+                return Client.Options.Proxy != null ? text : text + " (system)";
+            }
+        }
+
         /// <summary>False when Connect-Omise was told -SkipValidation, so no request has checked the key yet.</summary>
         public bool Validated => AccountId != null;
 
@@ -66,5 +80,18 @@ namespace OmiseLinks
         }
 
         public override string ToString() => $"Omise {Mode} session {KeyHint} at {ApiUri}";
+
+        /// <summary>
+        /// What Connect-Omise says on success, in one line: "Connected to Omise account acct_... (a@b.c) in TEST mode with
+        /// skey_test_…abc at https://api.omise.co/ through the proxy http://p:3128/".
+        /// </summary>
+        internal string ConnectedLine()
+        {
+            var account = AccountId == null
+                ? "Connected to Omise (key not checked: -SkipValidation)"
+                : "Connected to Omise account " + AccountId + (string.IsNullOrEmpty(AccountEmail) ? "" : " (" + AccountEmail + ")");
+            var proxy = Client.Proxy == null ? "" : " through the proxy " + Proxy;
+            return $"{account} in {Mode.ToUpperInvariant()} mode with {KeyHint} at {ApiUri}{proxy}";
+        }
     }
 }
