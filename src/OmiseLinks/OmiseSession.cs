@@ -82,16 +82,20 @@ namespace OmiseLinks
         public override string ToString() => $"Omise {Mode} session {KeyHint} at {ApiUri}";
 
         /// <summary>
-        /// What Connect-Omise says on success, in one line: "Connected to Omise account acct_... (a@b.c) in TEST mode with
-        /// skey_test_…abc at https://api.omise.co/ through the proxy http://p:3128/".
+        /// What Connect-Omise says on success, mode first, in one line that fits 120 columns for the usual case:
+        /// "Connected to Omise in TEST mode: account acct_... (a@b.c), key skey_test_…abc", then the API address when it
+        /// is not the default one and the proxy when there is one.
         /// </summary>
         internal string ConnectedLine()
         {
-            var account = AccountId == null
-                ? "Connected to Omise (key not checked: -SkipValidation)"
-                : "Connected to Omise account " + AccountId + (string.IsNullOrEmpty(AccountEmail) ? "" : " (" + AccountEmail + ")");
-            var proxy = Client.Proxy == null ? "" : " through the proxy " + Proxy;
-            return $"{account} in {Mode.ToUpperInvariant()} mode with {KeyHint} at {ApiUri}{proxy}";
+            var text = $"Connected to Omise in {Mode.ToUpperInvariant()} mode: ";
+            text += AccountId == null
+                ? "account not checked (-SkipValidation)"
+                : "account " + AccountId + (string.IsNullOrEmpty(AccountEmail) ? "" : " (" + AccountEmail + ")");
+            text += ", key " + KeyHint;
+            if (ApiUri != ApiEndpoint.Default) text += ", API " + ApiUri;
+            if (Client.Proxy != null) text += ", proxy " + Proxy;
+            return text;
         }
     }
 }

@@ -149,7 +149,7 @@ public class ConnectOmiseTests
         var account = (string)session.Properties["AccountId"].Value;
         var hint = "skey_test_\u2026" + bed.Emulator.SecretKey[^3..];
         Assert.StartsWith("acct_", account);
-        Assert.Equal($"Connected to Omise account {account} (ops@example.com) in TEST mode with {hint} at {bed.Emulator.BaseUri}", line);
+        Assert.Equal($"Connected to Omise in TEST mode: account {account} (ops@example.com), key {hint}, API {bed.Emulator.BaseUri}", line);
         Assert.DoesNotContain(bed.Emulator.SecretKey, quiet.AllText() + passThru.AllText());
     }
 
