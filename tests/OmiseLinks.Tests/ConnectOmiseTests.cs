@@ -212,6 +212,25 @@ public class ConnectOmiseTests
         Assert.Equal(["Tenant A invoice"], bed.Emulator.Links.Select(l => l.Title));
     }
 
+    [Theory]
+    [InlineData("-Proxy 'http://proxy.example.com:3128'", "InvalidProxy", "clear text")] // an http:// (loopback) API off this computer
+    [InlineData("-Proxy 'http://puser:s3cretpr0xy@127.0.0.1:3128'", "InvalidProxy", "-ProxyCredential")]
+    [InlineData("-Proxy 'socks5://127.0.0.1:1080'", "InvalidProxy", "http://")]
+    [InlineData("-Proxy 'http://127.0.0.1:3128' -ProxyCredential $pc -ProxyUseDefaultCredentials", "ProxyCredentialConflict", "not both")]
+    public async Task A_proxy_that_cannot_be_used_is_refused_before_any_request_without_echoing_a_password(string parameters, string errorId, string says)
+    {
+        await using var bed = await TestBed.StartAsync(connect: false);
+        bed.Shell.SetVariable("pc", new PSCredential("puser", TestBed.Secure("s3cretpr0xy")));
+
+        var result = bed.Run($"Connect-Omise -SecretKey $key -ApiUri $api {parameters}");
+
+        Assert.Equal(errorId + ",OmiseLinks.Commands.ConnectOmiseCommand", result.FirstError?.FullyQualifiedErrorId);
+        Assert.Contains(says, result.FirstError!.ToString());
+        Assert.DoesNotContain("s3cretpr0xy", result.AllText() + result.FirstError);
+        Assert.Equal(0, bed.Emulator.RequestCount);
+        Assert.Empty(bed.Run("Get-OmiseSession").Output);
+    }
+
     [Fact]
     public async Task Disconnect_forgets_the_current_session()
     {
@@ -257,5 +276,36 @@ public class ConnectFromEnvironmentTests
         var result = bed.Run("Connect-Omise");
         Assert.Equal("SecretKeyMissing,OmiseLinks.Commands.ConnectOmiseCommand", result.FirstError?.FullyQualifiedErrorId);
         Assert.Contains("OMISE_SECRET_KEY", result.FirstError!.ToString());
+    }
+}
+
+/// <summary>The process-wide default proxy is changed here: alone, not beside the other tests that change or read it.</summary>
+[Collection("Environment")]
+public class SystemProxySessionTests
+{
+    [Fact]
+    public async Task The_session_names_the_system_proxy_an_https_API_goes_through()
+    {
+        using var proxy = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        proxy.Start();
+        var port = ((System.Net.IPEndPoint)proxy.LocalEndpoint).Port;
+        var before = System.Net.Http.HttpClient.DefaultProxy;
+        try
+        {
+            System.Net.Http.HttpClient.DefaultProxy = new System.Net.WebProxy($"http://127.0.0.1:{port}");
+            await using var bed = await TestBed.StartAsync(connect: false);
+
+            var result = bed.Run("Connect-Omise -SecretKey $key -ApiUri 'https://api.example.com' -SkipValidation -PassThru; Connect-Omise -SecretKey $key -ApiUri $api -SkipValidation -PassThru");
+
+            Assert.Empty(result.Errors);
+            Assert.Equal($"http://127.0.0.1:{port}/ (system)", result.Output[0].Properties["Proxy"].Value);
+            Assert.Equal("none", result.Output[1].Properties["Proxy"].Value); // a loopback API never goes through the system proxy
+            Assert.EndsWith($", API https://api.example.com/, proxy http://127.0.0.1:{port}/ (system)", result.Information[0]);
+        }
+        finally
+        {
+            System.Net.Http.HttpClient.DefaultProxy = before;
+            proxy.Stop();
+        }
     }
 }
