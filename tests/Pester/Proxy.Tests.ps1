@@ -115,6 +115,14 @@ Describe 'Connect-Omise -Proxy through tinyproxy with BasicAuth' -Skip:([bool]$p
         $Error[0].ErrorDetails.RecommendedAction | Should -Match '-ProxyCredential'
         ([regex]::Matches((Get-ProxyLog $proxy), 'Request \(file descriptor')).Count - $proxyRequestsBefore | Should -Be 1
     }
+
+    It 'takes -ProxyUseDefaultCredentials, and a proxy that asks for Basic credentials instead ends it with the same advice' {
+        # Windows sign-in (NTLM, Kerberos) is what -ProxyUseDefaultCredentials offers; tinyproxy asks for Basic only.
+        { Connect-Omise -SecretKey $secureKey -ApiUri $emulator.BaseUri -Proxy $proxy.Uri -ProxyUseDefaultCredentials } |
+            Should -Throw -ErrorId 'ProxyAuthenticationRequired,OmiseLinks.Commands.ConnectOmiseCommand'
+
+        $Error[0].ErrorDetails.RecommendedAction | Should -Match '-ProxyUseDefaultCredentials'
+    }
 }
 
 Describe 'A connection refused' {
