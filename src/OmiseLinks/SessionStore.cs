@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 
@@ -29,7 +30,8 @@ namespace OmiseLinks
                 var values = ScriptBlock.Create("$" + GlobalName).Invoke();
                 return values.Count == 1 ? Unwrap(values[0]) : null;
             }
-            catch (RuntimeException) { return null; }
+            // A runspace whose language mode allows no script (NoLanguage) completes without the session's link ids.
+            catch (Exception ex) when (ex is RuntimeException || ex is PSInvalidOperationException) { return null; }
         }
 
         public static void Set(SessionState state, OmiseSession? session)
