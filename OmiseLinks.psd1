@@ -18,6 +18,7 @@
     CmdletsToExport      = @(
         'Connect-Omise'
         'Disconnect-Omise'
+        'Get-OmiseSession'
         'New-OmiseLink'
         'Get-OmiseLink'
         'Remove-OmiseLink'
@@ -27,11 +28,15 @@
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
+    # Where Update-Help looks for updatable help (OmiseLinks_<GUID>_HelpInfo.xml and the cab of each culture, published
+    # with a release). The help itself ships in the module (en-US), so Get-Help works without Update-Help.
+    HelpInfoURI          = 'https://github.com/omiselinks/OmiseLinks/releases/latest/download/'
     PrivateData          = @{
         PSData = @{
             Tags         = @('Omise', 'Payments', 'PaymentLinks', 'Links', 'Thailand', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/omiselinks/OmiseLinks'
             LicenseUri   = 'https://github.com/omiselinks/OmiseLinks/blob/main/LICENSE'
+            IconUri      = 'https://raw.githubusercontent.com/omiselinks/OmiseLinks/main/docs/images/OmiseLinks.png'
             ReleaseNotes = 'See CHANGELOG.md: https://github.com/omiselinks/OmiseLinks/blob/main/CHANGELOG.md'
         }
     }

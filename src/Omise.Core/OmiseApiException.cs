@@ -58,16 +58,26 @@ namespace Omise.Core
         public bool IsRateLimited => StatusCode == 429;
         public bool IsServerError => StatusCode >= 500;
 
-        /// <summary>Worth another attempt: rate limits, server errors, network failures and answers that were not a complete object.</summary>
         /// <summary>
         /// 409: a request with the same Idempotency-Key is still being processed (another attempt of this row, or the same row
         /// of a second run of the same input). This request did nothing; a retry with the key gets the stored link.
         /// </summary>
         public bool IsStillProcessing => StatusCode == 409;
 
-        public bool IsTransient => IsRateLimited || IsServerError || IsStillProcessing
+        /// <summary>Worth another attempt: rate limits, server errors, network failures and answers that were not a complete object.</summary>
+        public bool IsTransient => (IsRateLimited || IsServerError || IsStillProcessing
             || Kind == OmiseFailureKind.Timeout || Kind == OmiseFailureKind.ConnectionRefused
-            || Kind == OmiseFailureKind.ConnectionLost || Kind == OmiseFailureKind.InvalidResponse;
+            || Kind == OmiseFailureKind.ConnectionLost || Kind == OmiseFailureKind.InvalidResponse)
+            && !IsProxyAuthenticationRequired;
+
+        /// <summary>
+        /// A proxy asked for credentials or refused them (407, or a proxy's own 401): another attempt with the same (or no)
+        /// credentials gets the same answer.
+        /// </summary>
+        public bool IsProxyAuthenticationRequired => Code == "proxy_authentication_required";
+
+        /// <summary>The Omise API refused the secret key (its own 401, not a proxy's).</summary>
+        public bool IsKeyRefused => StatusCode == 401 && Kind == OmiseFailureKind.Api;
 
         /// <summary>
         /// False only when the request certainly did not act on the server (connection refused, 429,

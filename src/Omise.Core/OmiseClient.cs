@@ -59,16 +59,26 @@ namespace Omise.Core
         public OmiseClient(OmiseClientOptions options, HttpMessageHandler? handler = null)
         {
             _options = options ?? throw new ArgumentNullException(nameof(options));
-            _usesProxy = handler == null && !ApiEndpoint.IsLoopback(options.BaseUri) && TransportFailure.UsesProxy(options.BaseUri);
-            handler ??= new HttpClientHandler
+            var loopback = ApiEndpoint.IsLoopback(options.BaseUri);
+            var explicitProxy = options.Proxy == null ? null : new ExplicitProxy(options.Proxy, options.ProxyCredentials);
+            _usesProxy = handler == null && (explicitProxy != null || (!loopback && TransportFailure.UsesProxy(options.BaseUri)));
+            if (_usesProxy) Proxy = explicitProxy != null ? options.Proxy : SystemProxyFor(options.BaseUri);
+            if (handler == null)
             {
-                MaxConnectionsPerServer = options.MaxConnectionsPerServer,
-                AllowAutoRedirect = false,
-                UseCookies = false,
-                // A proxy between this process and a loopback emulator would receive the key in clear text.
-                UseProxy = !ApiEndpoint.IsLoopback(options.BaseUri),
-                AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
-            };
+                var http = new HttpClientHandler
+                {
+                    MaxConnectionsPerServer = options.MaxConnectionsPerServer,
+                    AllowAutoRedirect = false,
+                    UseCookies = false,
+                    // The system proxy never sees a loopback API address: it would receive the key of a local emulator in
+                    // clear text. A proxy the caller names (Options.Proxy) is used for every request, loopback included.
+                    UseProxy = explicitProxy != null || !loopback,
+                    AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+                };
+                if (explicitProxy != null) http.Proxy = explicitProxy;
+                else if (options.ProxyCredentials != null && !loopback) http.DefaultProxyCredentials = options.ProxyCredentials;
+                handler = http;
+            }
             _http = new HttpClient(handler, disposeHandler: true)
             {
                 BaseAddress = options.BaseUri,
@@ -83,6 +93,15 @@ namespace Omise.Core
         }
 
         public OmiseClientOptions Options => _options;
+
+        /// <summary>The proxy requests go through: <see cref="OmiseClientOptions.Proxy"/>, or the system's; null when they go direct.</summary>
+        public Uri? Proxy { get; }
+
+        private static Uri? SystemProxyFor(Uri target)
+        {
+            try { return WebRequest.DefaultWebProxy?.GetProxy(target); }
+            catch (Exception ex) when (ex is PlatformNotSupportedException || ex is InvalidOperationException || ex is NotSupportedException) { return null; }
+        }
 
         /// <summary>The server's clock minus ours, from the Date header of the last answer (zero before any).</summary>
         public TimeSpan ServerClockOffset => TimeSpan.FromTicks(Interlocked.Read(ref _serverClockOffsetTicks));
@@ -204,8 +223,8 @@ namespace Omise.Core
                 var failure = TransportFailure.Classify(ex);
                 throw new OmiseApiException(failure.Kind, null, failure.Code,
                     (failure.RequestNotSent ? "Could not connect to the Omise API" : "The connection to the Omise API broke before an answer arrived")
-                        + $" ({method} /{path}): {failure.Description}: {Innermost(ex).Message}",
-                    method: method.Method, path: "/" + path, inner: ex);
+                        + $" ({method} /{path}{Via(failure)}): {failure.Description}: {Redact(Innermost(ex).Message)}",
+                    method: method.Method, path: "/" + path, inner: Redacted(ex));
             }
 
             using (response)
@@ -213,16 +232,16 @@ namespace Omise.Core
                 RecordServerClock(response);
                 var bytes = await ReadBodyAsync(response, method, path).ConfigureAwait(false);
                 var status = (int)response.StatusCode;
-                OmiseTrace.Write($"{method} /{path} -> {status} in {watch.ElapsedMilliseconds} ms{RequestIdSuffix(response)}");
-                if (status >= 200 && status < 300) return Read<T>(bytes, status, method, path);
-                var error = ToApiException(response, bytes, method, path, _usesProxy);
-                if (status == 401) _keyRefused = error;
+                OmiseTrace.Write(Redact($"{method} /{path} -> {status} in {watch.ElapsedMilliseconds} ms{RequestIdSuffix(response)}"));
+                if (status >= 200 && status < 300) return Read<T>(bytes, status, method, path, _options.SecretKey);
+                var error = ToApiException(response, bytes, method, path, _usesProxy, _options.SecretKey);
+                if (error.IsKeyRefused) _keyRefused = error;
                 throw error;
             }
         }
 
         /// <summary>The answer's object, or an invalid-response failure when the body is not a complete object of that type.</summary>
-        private static T Read<T>(byte[] bytes, int status, HttpMethod method, string path)
+        private static T Read<T>(byte[] bytes, int status, HttpMethod method, string path, SecretKey key)
         {
             string problem;
             Exception? inner = null;
@@ -244,8 +263,8 @@ namespace Omise.Core
                 inner = ex;
             }
             throw new OmiseApiException(OmiseFailureKind.InvalidResponse, status, "invalid_response",
-                $"The Omise API answered {method} /{path} with {status} but {problem}.",
-                method: method.Method, path: "/" + path, inner: inner);
+                key.Redact($"The Omise API answered {method} /{path} with {status} but {problem}.")!,
+                method: method.Method, path: "/" + path, inner: Redacted(inner, key));
         }
 
         private static async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, HttpMethod method, string path)
@@ -263,7 +282,12 @@ namespace Omise.Core
             }
         }
 
-        internal static OmiseApiException ToApiException(HttpResponseMessage response, byte[] body, HttpMethod method, string path, bool throughProxy)
+        /// <summary>
+        /// The error for a non-2xx answer. Every text the server (or a hop) supplied is redacted with <paramref name="key"/>:
+        /// a server that echoes the Authorization header must not put the key into errors, transcripts or $Error.
+        /// </summary>
+        internal static OmiseApiException ToApiException(HttpResponseMessage response, byte[] body, HttpMethod method, string path,
+            bool throughProxy, SecretKey key)
         {
             var status = (int)response.StatusCode;
             ErrorBody? error = null;
@@ -274,12 +298,12 @@ namespace Omise.Core
             if (proxy != null)
                 return new OmiseApiException(proxy.Kind, status, proxy.Code, $"{proxy.Description} ({method} /{path}, HTTP {status}).",
                     method: method.Method, path: "/" + path);
-            var code = error?.Code ?? (status == 429 ? "rate_limited" : status >= 500 ? "server_error" : "http_" + status);
+            var code = key.Redact(error?.Code) ?? (status == 429 ? "rate_limited" : status >= 500 ? "server_error" : "http_" + status);
             var message = !string.IsNullOrEmpty(error?.Message)
                 ? error!.Message!
                 : status == 429 ? "Too many requests: the Omise API is rate limiting this key."
                 : $"The Omise API answered {status} {response.ReasonPhrase}.";
-            return new OmiseApiException(OmiseFailureKind.Api, status, code, message, error?.Location,
+            return new OmiseApiException(OmiseFailureKind.Api, status, code, key.Redact(message)!, key.Redact(error?.Location),
                 method.Method, "/" + path, RetryAfterOf(response));
         }
 
@@ -309,6 +333,22 @@ namespace Omise.Core
                     return " (request id " + values.FirstOrDefault() + ")";
             return string.Empty;
         }
+
+        private string Redact(string text) => _options.SecretKey.Redact(text)!;
+
+        /// <summary>The inner exception to keep, or null when its messages hold the key (a server's text may).</summary>
+        private Exception? Redacted(Exception? inner) => Redacted(inner, _options.SecretKey);
+
+        private static Exception? Redacted(Exception? inner, SecretKey key)
+        {
+            for (var e = inner; e != null; e = e.InnerException)
+                if (key.Redact(e.Message) != e.Message) return null;
+            return inner;
+        }
+
+        /// <summary>" through the proxy http://proxy:3128/" when an explicit proxy carries the requests.</summary>
+        private string Via(TransportFailure failure) =>
+            _options.Proxy != null && failure.RequestNotSent ? " through the proxy " + ExplicitProxy.Describe(_options.Proxy) : string.Empty;
 
         private static Exception Innermost(Exception ex)
         {

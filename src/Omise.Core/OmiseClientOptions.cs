@@ -1,4 +1,5 @@
 using System;
+using System.Net;
 
 namespace Omise.Core
 {
@@ -32,6 +33,61 @@ namespace Omise.Core
         public int MaxConnectionsPerServer { get; set; } = 16;
 
         public RetryPolicy Retry { get; set; } = new RetryPolicy();
+
+        private Uri? _proxy;
+
+        /// <summary>
+        /// A proxy for every request, a loopback API address included (null: the system proxy, which a loopback API
+        /// address never uses). http:// or https://, no user name or password in it (they go in <see cref="ProxyCredentials"/>).
+        /// </summary>
+        public Uri? Proxy
+        {
+            get => _proxy;
+            set => _proxy = value == null ? null : ValidateProxy(value, BaseUri);
+        }
+
+        /// <summary>
+        /// Credentials for the proxy: a NetworkCredential, or CredentialCache.DefaultCredentials (the signed-in user's).
+        /// They go to <see cref="Proxy"/>, else to the system proxy.
+        /// </summary>
+        public ICredentials? ProxyCredentials { get; set; }
+
+        /// <summary>
+        /// Refuses a proxy URI that is not absolute http(s)://, that holds a user name or password, or that would carry the
+        /// key in clear text off this computer: an http:// API address (a loopback emulator) only through a loopback proxy.
+        /// </summary>
+        public static Uri ValidateProxy(Uri proxy, Uri apiUri)
+        {
+            if (proxy == null) throw new ArgumentNullException(nameof(proxy));
+            if (!proxy.IsAbsoluteUri || (proxy.Scheme != Uri.UriSchemeHttp && proxy.Scheme != Uri.UriSchemeHttps))
+                throw new ArgumentException($"The proxy '{(proxy.IsAbsoluteUri ? proxy.Scheme + "://" + proxy.Authority : "")}' must be an absolute http:// or https:// URI, like http://proxy.example.com:3128.");
+            if (proxy.UserInfo.Length > 0)
+                throw new ArgumentException($"The proxy URI {proxy.Scheme}://{proxy.Authority}/ must not hold a user name or password: give them with -ProxyCredential.");
+            if (apiUri != null && apiUri.Scheme == Uri.UriSchemeHttp && !ApiEndpoint.IsLoopback(proxy))
+                throw new ArgumentException($"The API URI {apiUri} uses http://, and the proxy {ExplicitProxy.Describe(proxy)} is not on this computer: the secret key would cross the network in clear text. Use an https:// API URI, or a proxy on a loopback address.");
+            return proxy;
+        }
+    }
+
+    /// <summary>A proxy the caller named: used for every destination, loopback included, with the credentials given.</summary>
+    internal sealed class ExplicitProxy : IWebProxy
+    {
+        private readonly Uri _address;
+
+        public ExplicitProxy(Uri address, ICredentials? credentials)
+        {
+            _address = address;
+            Credentials = credentials;
+        }
+
+        public ICredentials? Credentials { get; set; }
+
+        public Uri GetProxy(Uri destination) => _address;
+
+        public bool IsBypassed(Uri host) => false;
+
+        /// <summary>scheme://host:port/, without any path or query.</summary>
+        internal static string Describe(Uri proxy) => proxy.Scheme + "://" + proxy.Authority + "/";
     }
 
     /// <summary>Bounded retries with exponential backoff and full jitter; Retry-After wins when sent.</summary>

@@ -44,6 +44,23 @@ namespace Omise.Core
 
         public override string ToString() => Hint;
 
+        internal const string Redacted = "[redacted]";
+
+        /// <summary>
+        /// <paramref name="text"/> without the key, the base64 of "key:" (a Basic Authorization value) or of the key alone,
+        /// padded or not: for any text a server or a hop supplied, which may echo the request's Authorization header.
+        /// </summary>
+        internal string? Redact(string? text)
+        {
+            if (string.IsNullOrEmpty(text)) return text;
+            // Longest first: the base64 forms share their first characters, and an unpadded form also takes a padded one's body.
+            foreach (var secret in new[] { BasicAuthorizationValue.TrimEnd('='), Base64(_value).TrimEnd('='), _value })
+                if (text!.IndexOf(secret, StringComparison.Ordinal) >= 0) text = text.Replace(secret, Redacted);
+            return text;
+        }
+
+        private static string Base64(string value) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(value));
+
         private static bool HasWhiteSpaceOrControl(string s)
         {
             foreach (var c in s)

@@ -260,7 +260,8 @@ namespace Omise.Core
         /// <summary>
         /// Whether an HTTP answer that is not an Omise answer should be reported as a proxy or network problem instead of an
         /// API error. Null: report it as the API's answer. A 407 always comes from a proxy (the API never asks for proxy
-        /// credentials) and means the proxy forwarded nothing. Any other error status without an Omise error body, on a
+        /// credentials) and means the proxy forwarded nothing; so does a 401 without an Omise error body on a request that went
+        /// through a proxy. Any other error status without an Omise error body, on a
         /// request that went through a proxy, is the proxy's: it may have forwarded the request first, so "may have reached".
         /// 2xx and 429 are left to the API path (429 keeps its Retry-After handling).
         /// </summary>
@@ -273,6 +274,11 @@ namespace Omise.Core
                 return NotSent(TransportFailureReason.ProxyAuthenticationRequired,
                     "the proxy asks for credentials (407 Proxy Authentication Required)");
             if (hasOmiseErrorBody || !throughProxy) return null;
+            // The API's own 401 always has an Omise error body. Without one it is the proxy refusing the credentials it was
+            // given (tinyproxy answers a wrong password so, where RFC 7235 says 407): it forwarded nothing.
+            if (statusCode == 401)
+                return NotSent(TransportFailureReason.ProxyAuthenticationRequired,
+                    "the proxy refused its credentials (401 from the proxy, not from the Omise API)");
             if (statusCode < 400 || statusCode == 429) return null;
             return Sent(TransportFailureReason.ProxyError, "the proxy answered " + statusCode + " instead of the Omise API");
         }

@@ -82,12 +82,12 @@ namespace OmiseLinks
         }
 
         /// <summary>
-        /// Writes a failed call's error: non-terminating, except a refused key (401), which would fail every item alike and
-        /// ends the command once. The one place that decides what a 401 does.
+        /// Writes a failed call's error: non-terminating, except a refused key (401) or a proxy asking for credentials,
+        /// which would fail every item alike and end the command once. The one place that decides what a 401 does.
         /// </summary>
         protected void WriteApiError(ErrorRecord record, OmiseApiException ex)
         {
-            if (ex.StatusCode == 401)
+            if (ex.StatusCode == 401 || ex.IsProxyAuthenticationRequired)
             {
                 CancelPending();
                 ThrowTerminatingError(record);
@@ -120,8 +120,14 @@ namespace OmiseLinks
 
         private static string? RecommendedActionOf(OmiseApiException ex)
         {
+            if (ex.IsProxyAuthenticationRequired)
+                return "The proxy wants a user name and password it accepts: run Connect-Omise again with -ProxyCredential (Get-Credential), " +
+                    "or -ProxyUseDefaultCredentials to sign in as the current Windows user; -Proxy names the proxy.";
             if (ex.StatusCode == 401) return "Check the secret key (Omise dashboard, Keys) and run Connect-Omise again.";
             if (ex.StatusCode == 429) return "Lower -ThrottleLimit, or run again later.";
+            if (ex.Kind == OmiseFailureKind.ConnectionRefused)
+                return "Check the API address (Connect-Omise -ApiUri, or OMISE_API_URI) and the proxy (Connect-Omise -Proxy, or the " +
+                    "system proxy settings), then run the same command again.";
             if (ex.IsServerError || ex.Kind != OmiseFailureKind.Api) return "Run the same command again later.";
             return null;
         }
@@ -156,7 +162,7 @@ namespace OmiseLinks
         protected OmiseSession ResolveSession()
         {
             if (_resolved != null) return _resolved;
-            _resolved = Session ?? SessionStore.Current;
+            _resolved = Session ?? SessionStore.Current(SessionState);
             if (_resolved == null)
             {
                 ThrowTerminatingError(new ErrorRecord(

@@ -33,6 +33,20 @@ namespace OmiseLinks
         public string? AccountId { get; }
         public string? AccountEmail { get; }
 
+        /// <summary>
+        /// The proxy requests go through: the -Proxy given, "http://host:port/ (system)" for the system proxy, or "none".
+        /// </summary>
+        public string Proxy
+        {
+            get
+            {
+                var proxy = Client.Proxy;
+                if (proxy == null) return "none";
+                var text = proxy.Scheme + "://" + proxy.Authority + "/";
+                return Client.Options.Proxy != null ? text : text + " (system)";
+            }
+        }
+
         /// <summary>False when Connect-Omise was told -SkipValidation, so no request has checked the key yet.</summary>
         public bool Validated => AccountId != null;
 
@@ -66,5 +80,22 @@ namespace OmiseLinks
         }
 
         public override string ToString() => $"Omise {Mode} session {KeyHint} at {ApiUri}";
+
+        /// <summary>
+        /// What Connect-Omise says on success, mode first, in one line that fits 120 columns for the usual case:
+        /// "Connected to Omise in TEST mode: account acct_... (a@b.c), key skey_test_…abc", then the API address when it
+        /// is not the default one and the proxy when there is one.
+        /// </summary>
+        internal string ConnectedLine()
+        {
+            var text = $"Connected to Omise in {Mode.ToUpperInvariant()} mode: ";
+            text += AccountId == null
+                ? "account not checked (-SkipValidation)"
+                : "account " + AccountId + (string.IsNullOrEmpty(AccountEmail) ? "" : " (" + AccountEmail + ")");
+            text += ", key " + KeyHint;
+            if (ApiUri != ApiEndpoint.Default) text += ", API " + ApiUri;
+            if (Client.Proxy != null) text += ", proxy " + Proxy;
+            return text;
+        }
     }
 }

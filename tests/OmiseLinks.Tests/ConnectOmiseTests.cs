@@ -135,6 +135,103 @@ public class ConnectOmiseTests
     }
 
     [Fact]
+    public async Task Connect_says_in_one_line_which_account_and_mode_and_keeps_the_output_stream_clean()
+    {
+        await using var bed = await TestBed.StartAsync(connect: false);
+
+        var quiet = bed.Run("Connect-Omise -SecretKey $key -ApiUri $api");
+        var passThru = bed.Run("Connect-Omise -SecretKey $key -ApiUri $api -PassThru");
+
+        Assert.Empty(quiet.Output);
+        var line = Assert.Single(quiet.Information);
+        var session = Assert.Single(passThru.Output);
+        Assert.Equal("OmiseLinks.OmiseSession", session.BaseObject.GetType().FullName);
+        var account = (string)session.Properties["AccountId"].Value;
+        var hint = "skey_test_\u2026" + bed.Emulator.SecretKey[^3..];
+        Assert.StartsWith("acct_", account);
+        Assert.Equal($"Connected to Omise in TEST mode: account {account} (ops@example.com), key {hint}, API {bed.Emulator.BaseUri}", line);
+        Assert.DoesNotContain(bed.Emulator.SecretKey, quiet.AllText() + passThru.AllText());
+    }
+
+    [Fact]
+    public async Task Get_OmiseSession_shows_account_mode_api_version_key_hint_and_proxy_and_nothing_once_disconnected()
+    {
+        await using var bed = await TestBed.StartAsync();
+
+        var connected = bed.Run("Get-OmiseSession");
+        var after = bed.Run("Disconnect-Omise; Get-OmiseSession -Verbose");
+
+        var session = Assert.Single(connected.Output);
+        Assert.StartsWith("acct_", (string)session.Properties["AccountId"].Value);
+        Assert.Equal("ops@example.com", session.Properties["AccountEmail"].Value);
+        Assert.Equal("Test", session.Properties["Mode"].Value);
+        Assert.Equal(bed.Emulator.BaseUri.ToString(), session.Properties["ApiUri"].Value.ToString());
+        Assert.Equal("2019-05-29", session.Properties["ApiVersion"].Value);
+        Assert.Equal("skey_test_\u2026" + bed.Emulator.SecretKey[^3..], session.Properties["KeyHint"].Value);
+        Assert.Equal("none", session.Properties["Proxy"].Value);
+        Assert.NotNull(session.Properties["ConnectedAt"].Value);
+        Assert.Empty(after.Output);
+        Assert.Empty(after.Errors);
+        Assert.Contains(after.Verbose, v => v.Contains("Not connected"));
+        Assert.Equal(0, bed.Emulator.RequestCount);
+    }
+
+    [Fact]
+    public async Task A_ForEach_Object_Parallel_iteration_that_did_not_connect_never_uses_the_key_of_another_iteration()
+    {
+        // -ThrottleLimit 1: one runspace, reused by PowerShell for the second iteration (as every runspace is since 7.1).
+        await using var bed = await TestBed.StartAsync(connect: false);
+        bed.Shell.SetVariable("manifest", Repo.ModuleManifest);
+
+        var result = bed.Run("""
+            1..2 | ForEach-Object -ThrottleLimit 1 -Parallel {
+                Import-Module $using:manifest
+                $runspace = [runspace]::DefaultRunspace.InstanceId
+                if ($_ -eq 1) {
+                    Connect-Omise -SecretKey $using:key -ApiUri $using:api -InformationAction Ignore
+                    $made = New-OmiseLink -Amount 100 -Currency thb -Title 'Tenant A invoice' -Description 'tenant A' -InformationAction Ignore
+                    "1 $runspace created $($made.Id)"
+                }
+                else {
+                    try {
+                        $made = New-OmiseLink -Amount 200 -Currency thb -Title 'Tenant B invoice' -Description 'tenant B' -InformationAction Ignore -ErrorAction Stop
+                        "2 $runspace created $($made.Id)"
+                    }
+                    catch { "2 $runspace $($_.FullyQualifiedErrorId) session:$([bool](Get-OmiseSession))" }
+                }
+            }
+            """);
+
+        Assert.Null(result.Terminating);
+        var lines = result.Output.Select(o => o.ToString().Split(' ')).OrderBy(l => l[0]).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.Equal(lines[0][1], lines[1][1]); // the same runspace: PowerShell reused it
+        Assert.Equal("created", lines[0][2]);
+        Assert.Equal("NotConnected,OmiseLinks.Commands.NewOmiseLinkCommand", lines[1][2]);
+        Assert.Equal("session:False", lines[1][3]);
+        Assert.Equal(["Tenant A invoice"], bed.Emulator.Links.Select(l => l.Title));
+    }
+
+    [Theory]
+    [InlineData("-Proxy 'http://proxy.example.com:3128'", "InvalidProxy", "clear text")] // an http:// (loopback) API off this computer
+    [InlineData("-Proxy 'http://puser:s3cretpr0xy@127.0.0.1:3128'", "InvalidProxy", "-ProxyCredential")]
+    [InlineData("-Proxy 'socks5://127.0.0.1:1080'", "InvalidProxy", "http://")]
+    [InlineData("-Proxy 'http://127.0.0.1:3128' -ProxyCredential $pc -ProxyUseDefaultCredentials", "ProxyCredentialConflict", "not both")]
+    public async Task A_proxy_that_cannot_be_used_is_refused_before_any_request_without_echoing_a_password(string parameters, string errorId, string says)
+    {
+        await using var bed = await TestBed.StartAsync(connect: false);
+        bed.Shell.SetVariable("pc", new PSCredential("puser", TestBed.Secure("s3cretpr0xy")));
+
+        var result = bed.Run($"Connect-Omise -SecretKey $key -ApiUri $api {parameters}");
+
+        Assert.Equal(errorId + ",OmiseLinks.Commands.ConnectOmiseCommand", result.FirstError?.FullyQualifiedErrorId);
+        Assert.Contains(says, result.FirstError!.ToString());
+        Assert.DoesNotContain("s3cretpr0xy", result.AllText() + result.FirstError);
+        Assert.Equal(0, bed.Emulator.RequestCount);
+        Assert.Empty(bed.Run("Get-OmiseSession").Output);
+    }
+
+    [Fact]
     public async Task Disconnect_forgets_the_current_session()
     {
         await using var bed = await TestBed.StartAsync();
@@ -179,5 +276,36 @@ public class ConnectFromEnvironmentTests
         var result = bed.Run("Connect-Omise");
         Assert.Equal("SecretKeyMissing,OmiseLinks.Commands.ConnectOmiseCommand", result.FirstError?.FullyQualifiedErrorId);
         Assert.Contains("OMISE_SECRET_KEY", result.FirstError!.ToString());
+    }
+}
+
+/// <summary>The process-wide default proxy is changed here: alone, not beside the other tests that change or read it.</summary>
+[Collection("Environment")]
+public class SystemProxySessionTests
+{
+    [Fact]
+    public async Task The_session_names_the_system_proxy_an_https_API_goes_through()
+    {
+        using var proxy = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        proxy.Start();
+        var port = ((System.Net.IPEndPoint)proxy.LocalEndpoint).Port;
+        var before = System.Net.Http.HttpClient.DefaultProxy;
+        try
+        {
+            System.Net.Http.HttpClient.DefaultProxy = new System.Net.WebProxy($"http://127.0.0.1:{port}");
+            await using var bed = await TestBed.StartAsync(connect: false);
+
+            var result = bed.Run("Connect-Omise -SecretKey $key -ApiUri 'https://api.example.com' -SkipValidation -PassThru; Connect-Omise -SecretKey $key -ApiUri $api -SkipValidation -PassThru");
+
+            Assert.Empty(result.Errors);
+            Assert.Equal($"http://127.0.0.1:{port}/ (system)", result.Output[0].Properties["Proxy"].Value);
+            Assert.Equal("none", result.Output[1].Properties["Proxy"].Value); // a loopback API never goes through the system proxy
+            Assert.EndsWith($", API https://api.example.com/, proxy http://127.0.0.1:{port}/ (system)", result.Information[0]);
+        }
+        finally
+        {
+            System.Net.Http.HttpClient.DefaultProxy = before;
+            proxy.Stop();
+        }
     }
 }

@@ -81,5 +81,11 @@ public class ManifestTests
         Assert.Equal("https", ((Uri)manifest.Properties["ProjectUri"].Value).Scheme);
         Assert.EndsWith("/LICENSE", ((Uri)manifest.Properties["LicenseUri"].Value).AbsolutePath);
         Assert.Contains("CHANGELOG.md", (string)manifest.Properties["ReleaseNotes"].Value);
+        // The icon the Gallery shows is the repository's own file, at the path the raw address names.
+        var icon = (Uri)manifest.Properties["IconUri"].Value;
+        Assert.Equal("https", icon.Scheme);
+        Assert.EndsWith("/main/docs/images/OmiseLinks.png", icon.AbsolutePath);
+        Assert.True(File.Exists(Path.Combine(Repo.Root, "docs", "images", "OmiseLinks.png")));
+        Assert.StartsWith("https://", (string)manifest.Properties["HelpInfoUri"].Value);
     }
 }

@@ -80,32 +80,52 @@ public class RemoveOmiseLinkTests
     }
 
     [Fact]
-    public async Task Removing_an_unknown_or_already_removed_id_is_ObjectNotFound_naming_it_and_the_rest_are_removed()
+    public async Task Removing_an_unknown_id_is_ObjectNotFound_naming_it_and_the_rest_are_removed()
     {
         await using var bed = await TestBed.StartAsync();
-        var gone = bed.Emulator.AddLink(100, "thb", "Gone", "d", false);
         var keep = bed.Emulator.AddLink(200, "thb", "Next", "d", false);
-        Assert.Empty(bed.Run($"Remove-OmiseLink {gone.Id} -Confirm:$false").Errors);
         bed.Shell.SetVariable("rows", new[]
         {
-            TestBed.CsvRow(("LinkId", gone.Id)),
             TestBed.CsvRow(("LinkId", "link_test_nosuchlink000000000")),
             TestBed.CsvRow(("LinkId", keep.Id)),
         });
 
         var result = bed.Run("$rows | Remove-OmiseLink -Confirm:$false");
 
-        Assert.Equal(2, result.Errors.Count);
-        Assert.All(result.Errors, e =>
-        {
-            Assert.Equal(ErrorCategory.ObjectNotFound, e.CategoryInfo.Category);
-            Assert.Equal("NotFound,OmiseLinks.Commands.RemoveOmiseLinkCommand", e.FullyQualifiedErrorId);
-            Assert.Contains("removed already", e.ToString());
-        });
-        Assert.Equal(gone.Id, result.Errors[0].TargetObject);
-        Assert.Contains(gone.Id, result.Errors[0].ToString());
-        Assert.Contains("link_test_nosuchlink000000000", result.Errors[1].ToString());
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+        Assert.Equal("NotFound,OmiseLinks.Commands.RemoveOmiseLinkCommand", error.FullyQualifiedErrorId);
+        Assert.Equal("link_test_nosuchlink000000000", error.TargetObject);
+        Assert.Contains("link_test_nosuchlink000000000", error.ToString());
+        Assert.Contains("no such link", error.ToString());
         Assert.True(bed.Emulator.Links.Single(l => l.Id == keep.Id).Deleted);
+    }
+
+    [Fact]
+    public async Task Removing_a_link_removed_already_is_a_warning_and_PassThru_returns_it_so_a_removal_script_can_run_again()
+    {
+        await using var bed = await TestBed.StartAsync();
+        var gone = bed.Emulator.AddLink(100, "thb", "Gone", "d", false);
+        var next = bed.Emulator.AddLink(200, "thb", "Next", "d", false);
+        bed.Shell.SetVariable("rows", new[]
+        {
+            TestBed.CsvRow(("LinkId", gone.Id), ("invoice", "INV-3001")),
+            TestBed.CsvRow(("LinkId", next.Id), ("invoice", "INV-3002")),
+        });
+        var first = bed.Run("$rows | Remove-OmiseLink -Confirm:$false -PassThru");
+        Assert.Empty(first.Errors);
+
+        var again = bed.Run("$rows | Remove-OmiseLink -Confirm:$false -PassThru");
+
+        Assert.Empty(again.Errors);
+        Assert.Null(again.Terminating);
+        Assert.Equal([gone.Id, next.Id], again.Output.Select(o => o.Properties["Id"].Value));
+        Assert.All(again.Output, o => Assert.Equal(true, o.Properties["Deleted"].Value));
+        Assert.Equal(["INV-3001", "INV-3002"], again.Output.Select(o => o.Properties["Reference"].Value));
+        Assert.Equal(2, again.Warnings.Count);
+        Assert.Contains($"The link {gone.Id} (INV-3001) ('Gone', 1.00 THB) was removed already at ", again.Warnings[0]);
+        Assert.EndsWith("nothing to do.", again.Warnings[0]);
+        Assert.All(bed.Emulator.Links, l => Assert.True(l.Deleted));
     }
 
     [Fact]

@@ -60,6 +60,77 @@ public class PreflightScriptTests
         Assert.Contains("PowerShell 7", problem);
     }
 
+    /// <summary>Runs the script's PowerShell version decision alone with the given inputs.</summary>
+    private static string? PowerShellProblem(string edition, string version)
+    {
+        var ast = Parser.ParseFile(ScriptPath, out _, out var errors);
+        Assert.Empty(errors);
+        var function = (FunctionDefinitionAst)ast.Find(a => a is FunctionDefinitionAst f && f.Name == "Get-OmiseLinksPowerShellProblem", true)!;
+        using var ps = NewShell();
+        var v = Version.Parse(version.Split('-')[0]);
+        ps.AddScript(function.Extent.Text + "\nGet-OmiseLinksPowerShellProblem -Edition $args[0] -Major $args[1] -Minor $args[2] -Version $args[3]")
+            .AddArgument(edition).AddArgument(v.Major).AddArgument(v.Minor).AddArgument(version);
+        var output = ps.Invoke();
+        Assert.False(ps.HadErrors);
+        return output.Count == 0 || output[0] == null ? null : output[0].ToString();
+    }
+
+    [Theory]
+    [InlineData("7.0.13")]
+    [InlineData("7.1.7")]
+    [InlineData("7.2.24")] // Azure Automation's PowerShell 7.2 runtime
+    [InlineData("7.3.12")]
+    [InlineData("7.3.0-preview.1")]
+    public void PowerShell_7_0_to_7_3_is_refused_with_a_message_naming_7_4_and_Azure_Automations_runtime(string version)
+    {
+        var problem = PowerShellProblem("Core", version);
+        Assert.NotNull(problem);
+        Assert.Contains("needs PowerShell 7.4 or later", problem);
+        Assert.Contains("this is PowerShell " + version, problem);
+        Assert.Contains("Azure Automation", problem);
+        Assert.Contains("runtime environment with PowerShell 7.4", problem);
+    }
+
+    [Theory]
+    [InlineData("Core", "7.4.0")]
+    [InlineData("Core", "7.5.1")]
+    [InlineData("Core", "7.6.9")]
+    [InlineData("Core", "8.0.0")]
+    [InlineData("Desktop", "5.1.19041.5247")]
+    public void PowerShell_7_4_and_later_and_Windows_PowerShell_pass_the_version_check(string edition, string version)
+    {
+        Assert.Null(PowerShellProblem(edition, version));
+    }
+
+    [Fact]
+    public void A_PowerShell_version_refusal_stops_the_import_before_the_root_module()
+    {
+        var folder = Path.Combine(Directory.CreateTempSubdirectory("omiselinks-preflight-").FullName, "Probe");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var script = File.ReadAllText(ScriptPath);
+            const string call = "$tooOld = Get-OmiseLinksPowerShellProblem -Edition $edition -Major $version.Major -Minor $version.Minor -Version ([string] $version)";
+            Assert.Contains(call, script);
+            File.WriteAllText(Path.Combine(folder, "OmiseLinks.Preflight.ps1"),
+                script.Replace(call, "$tooOld = Get-OmiseLinksPowerShellProblem -Edition 'Core' -Major 7 -Minor 2 -Version '7.2.24'"));
+            File.WriteAllText(Path.Combine(folder, "Probe.psm1"), "$global:ProbeRootModuleLoaded = $true");
+            File.WriteAllText(Path.Combine(folder, "Probe.psd1"),
+                "@{ ModuleVersion = '1.0'; RootModule = 'Probe.psm1'; NestedModules = @('OmiseLinks.Preflight.ps1'); FunctionsToExport = @() }");
+
+            using var ps = NewShell();
+            ps.AddScript("try { Import-Module $args[0]; 'imported' } catch { $_.FullyQualifiedErrorId; $_.Exception.Message }; " +
+                         "[bool]$global:ProbeRootModuleLoaded; [bool](Get-Module Probe)").AddArgument(Path.Combine(folder, "Probe.psd1"));
+            var output = ps.Invoke().Select(o => o.ToString()).ToArray();
+
+            Assert.StartsWith("PowerShellTooOld,", output[0]);
+            Assert.Contains("this is PowerShell 7.2.24", output[1]);
+            Assert.Equal("False", output[2]);
+            Assert.Equal("False", output[3]);
+        }
+        finally { Directory.Delete(Path.GetDirectoryName(folder)!, recursive: true); }
+    }
+
     [Theory]
     [InlineData("Desktop", 461808)] // 4.7.2 on Windows 10 1803
     [InlineData("Desktop", 461814)] // 4.7.2 elsewhere
@@ -79,9 +150,10 @@ public class PreflightScriptTests
     {
         using var ps = NewShell();
         ps.AddScript(". $args[0]; " +
-                     "foreach ($candidate in 'edition', 'release', 'problem', 'exception', 'record', 'number', 'name') { " +
+                     "foreach ($candidate in 'edition', 'release', 'problem', 'exception', 'record', 'number', 'name', 'version', 'tooOld') { " +
                      "  if ($null -ne $ExecutionContext.SessionState.PSVariable.Get($candidate)) { 'variable ' + $candidate } }; " +
-                     "if ($ExecutionContext.InvokeCommand.GetCommand('Get-OmiseLinksFrameworkProblem', 'Function')) { 'function' }")
+                     "if ($ExecutionContext.InvokeCommand.GetCommand('Get-OmiseLinksFrameworkProblem', 'Function')) { 'function' }; " +
+                     "if ($ExecutionContext.InvokeCommand.GetCommand('Get-OmiseLinksPowerShellProblem', 'Function')) { 'function' }")
             .AddArgument(ScriptPath);
         var output = ps.Invoke();
         Assert.False(ps.HadErrors, string.Join("; ", ps.Streams.Error));

@@ -278,6 +278,18 @@ public class TransportFailureTests
         Assert.Equal(OmiseFailureKind.ConnectionRefused, failure.Kind); // the cmdlets' category: ConnectionError
     }
 
+    [Fact]
+    public void A_401_without_an_Omise_body_through_a_proxy_is_the_proxy_refusing_its_credentials_and_nothing_was_sent()
+    {
+        // tinyproxy answers a wrong proxy password so (RFC 7235 says 407); the API's own 401 always has an Omise body.
+        var failure = TransportFailure.FromResponse(401, hasOmiseErrorBody: false, throughProxy: true);
+        Assert.NotNull(failure);
+        Assert.True(failure!.RequestNotSent);
+        Assert.Equal("proxy_authentication_required", failure.Code);
+        Assert.Null(TransportFailure.FromResponse(401, hasOmiseErrorBody: true, throughProxy: true));
+        Assert.Null(TransportFailure.FromResponse(401, hasOmiseErrorBody: false, throughProxy: false));
+    }
+
     [Theory]
     [InlineData(502, false, true, true)]
     [InlineData(403, false, true, true)]

@@ -47,6 +47,24 @@ namespace OmiseLinks.Commands
         [ValidateNotNull]
         public Uri? ApiUri { get; set; }
 
+        /// <summary>
+        /// A proxy for every request of the session (http://host:port), a loopback -ApiUri included. Default: the system
+        /// proxy (never for a loopback -ApiUri).
+        /// </summary>
+        [Parameter]
+        [ValidateNotNull]
+        public Uri? Proxy { get; set; }
+
+        /// <summary>The user name and password the proxy asks for (407 Proxy Authentication Required): -Proxy's, or the system proxy's.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        [Credential]
+        public PSCredential? ProxyCredential { get; set; }
+
+        /// <summary>Signs in to the proxy as the current user (Windows integrated authentication: NTLM, Kerberos).</summary>
+        [Parameter]
+        public SwitchParameter ProxyUseDefaultCredentials { get; set; }
+
         /// <summary>How long one request may take, answer and body included (default 60 s, as Omise's own libraries).</summary>
         [Parameter]
         [ValidateRange(1, 600)]
@@ -66,10 +84,11 @@ namespace OmiseLinks.Commands
         protected override void EndProcessing()
         {
             // Whatever happens next, the key connected before is no longer this runspace's: a failed connect leaves none.
-            SessionStore.Set(null);
+            SessionStore.Set(SessionState, null);
             var key = ParseKey(ReadKey());
             var baseUri = ResolveApiUri();
             var options = new OmiseClientOptions(key, baseUri) { UserAgent = UserAgent(), Timeout = TimeSpan.FromSeconds(TimeoutSec) };
+            SetProxy(options);
             var client = new OmiseClient(options);
             string? accountId = null, email = null;
             if (!SkipValidation)
@@ -84,7 +103,7 @@ namespace OmiseLinks.Commands
                 catch (OmiseApiException ex)
                 {
                     client.Dispose();
-                    if (ex.StatusCode == 401)
+                    if (ex.IsKeyRefused)
                     {
                         ThrowTerminatingError(new ErrorRecord(ex, "AuthenticationFailed", ErrorCategory.AuthenticationError, null)
                         {
@@ -98,9 +117,33 @@ namespace OmiseLinks.Commands
                 }
             }
             var session = new OmiseSession(client, accountId, email);
-            SessionStore.Set(session);
-            WriteVerbose($"Connected: {session}");
+            SessionStore.Set(SessionState, session);
+            // Write-Host's way (an information record tagged PSHOST): the console and transcripts show which account and
+            // mode a run is about to use, and the output stream (-PassThru, a runbook's links) stays clean.
+            WriteInformation(new HostInformationMessage { Message = session.ConnectedLine() }, HostTags);
             if (PassThru) WriteObject(session);
+        }
+
+        private static readonly string[] HostTags = { "PSHOST" };
+
+        private void SetProxy(OmiseClientOptions options)
+        {
+            if (ProxyCredential != null && ProxyUseDefaultCredentials)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new ArgumentException("Give either -ProxyCredential or -ProxyUseDefaultCredentials, not both."),
+                    "ProxyCredentialConflict", ErrorCategory.InvalidArgument, null));
+            }
+            if (Proxy != null)
+            {
+                try { options.Proxy = Proxy; }
+                catch (ArgumentException ex)
+                {
+                    ThrowTerminatingError(new ErrorRecord(ex, "InvalidProxy", ErrorCategory.InvalidArgument, null));
+                }
+            }
+            if (ProxyCredential != null) options.ProxyCredentials = ProxyCredential.GetNetworkCredential();
+            else if (ProxyUseDefaultCredentials) options.ProxyCredentials = CredentialCache.DefaultCredentials;
         }
 
         private string ReadKey()

@@ -9,8 +9,8 @@ namespace OmiseLinks.Commands
     {
         protected override void EndProcessing()
         {
-            var session = SessionStore.Current;
-            SessionStore.Set(null);
+            var session = SessionStore.Current(SessionState);
+            SessionStore.Set(SessionState, null);
             // The session object itself stays usable where a caller kept it (-Session $s): only the current one is forgotten.
             if (session != null) WriteVerbose($"Disconnected {session}");
         }

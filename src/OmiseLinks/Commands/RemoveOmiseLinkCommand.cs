@@ -9,9 +9,10 @@ namespace OmiseLinks.Commands
 {
     /// <summary>
     /// Remove-OmiseLink: deletes links so they can no longer be paid. The API keeps a deleted link (Deleted is True);
-    /// removing it again, like removing an unknown id, is a non-terminating ObjectNotFound error for that id.
+    /// removing an unknown id is a non-terminating ObjectNotFound error for that id.
     /// -WhatIf and -Confirm name what is removed: the reference, the title, the amount and whether it was paid, from
-    /// a piped link, or read from the API (a GET) for an id or a CSV row, whose copy may be stale.
+    /// a piped link, or read from the API (a GET) for an id or a CSV row, whose copy may be stale. A link removed already
+    /// is a warning, not an error, and -PassThru writes it: a removal script can be run again.
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "OmiseLink", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(Link))]
@@ -58,12 +59,33 @@ namespace OmiseLinks.Commands
                 }
                 catch (OmiseApiException ex)
                 {
+                    var removed = ex.StatusCode == 404 ? RemovedAlready(id) : null;
+                    if (removed != null)
+                    {
+                        // Removing what is gone already is the state asked for: a removal script can be run again.
+                        var when = removed.DeletedAt.HasValue ? " at " + LinkOutput.Timestamp(removed.DeletedAt.Value) : string.Empty;
+                        WriteWarning($"The link {Named(removed.Id, reference)} ('{removed.Title}', {LinkOutput.FormatMoney(removed.Amount, removed.Currency)}) was removed already{when}; nothing to do.");
+                        ResolveSession().ForgetLink(removed.Id);
+                        if (PassThru) WriteLink(removed, reference);
+                        continue;
+                    }
                     var context = ex.StatusCode == 404
-                        ? $"Could not remove the link {Named(id, reference)}: there is no such link, or it was removed already"
+                        ? $"Could not remove the link {Named(id, reference)}: there is no such link"
                         : $"Could not remove the link {Named(id, reference)}";
                     WriteApiError(ex, id, context);
                 }
             }
+        }
+
+        /// <summary>After a 404 to DELETE: the link when the API still has it as removed (Deleted), else null (no such link).</summary>
+        private Link? RemovedAlready(string id)
+        {
+            try
+            {
+                var link = Run(ct => Client.GetLinkAsync(id, ct));
+                return link.Deleted ? link : null;
+            }
+            catch (OmiseApiException) { return null; }
         }
 
         /// <summary>"link_x [INV-1007] 'Invoice 1007' 1,500.50 THB, unpaid": what a person confirms.</summary>

@@ -15,7 +15,7 @@ namespace OmiseLinks.Completion
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            var session = SessionOf(fakeBoundParameters) ?? SessionStore.Current;
+            var session = SessionOf(fakeBoundParameters) ?? SessionStore.CurrentOfDefaultRunspace();
             if (session == null) yield break;
             var typed = (wordToComplete ?? string.Empty).Trim('\'', '"');
             foreach (var id in session.RecentLinkIds())
