@@ -17,8 +17,10 @@
       2  nothing could be done, or the run stopped: no key or a refused key, the API unreachable, the file missing
     Azure Automation does not read exit codes: there a run that is not clean throws, which marks the job Failed.
 
-    Running the same file again is refused row by row (RecentDuplicate) for links created in the last 24 hours: after an
-    interruption or a fixed row, run it with -ReuseExisting, which writes every row's link to OutputPath again.
+    Running the same file again converges: every row whose link was made in the last 24 hours gets that same link again
+    (New-OmiseLink -ReuseExisting), only the rows without one are created, and OutputPath ends up holding every invoice's
+    link. A retried or double-triggered schedule, or a re-run after fixing a row, never makes a second set of links. A
+    row whose identical single-use link was paid meanwhile gets no new link (AlreadyPaid: a warning here, not a failure).
 
     OutputPath is replaced only by a run that wrote at least one link (the links go to OutputPath.partial first): a
     retried schedule whose rows are all refused as duplicates leaves the first run's links file as it was.
@@ -30,7 +32,7 @@
 param(
     [string] $InputPath = 'invoices.csv',
     [string] $OutputPath = 'links.csv',
-    # Rows whose link exists already get it (marked Reused): for a re-run after an interruption or a fixed row.
+    # Kept so that schedules written for earlier versions of this template still start: re-runs always reuse now.
     [switch] $ReuseExisting
 )
 
@@ -48,10 +50,13 @@ try {
     # API stops the run with one terminating error, caught below.
     $rowErrors = @()
     Import-Csv -Path $InputPath -Encoding UTF8 |
-        New-OmiseLink -ReuseExisting:$ReuseExisting -ErrorAction Continue -ErrorVariable rowErrors |
+        New-OmiseLink -ReuseExisting -ErrorAction Continue -ErrorVariable rowErrors |
         ForEach-Object { $linksWritten++; $_ } |
         Export-Csv -Path $partialPath -NoTypeInformation -Encoding UTF8
-    if (@($rowErrors).Count -gt 0) { $exitCode = 1 }
+    # A paid invoice is done, not failed: it needs no new link.
+    $paid = @($rowErrors | Where-Object { $_.FullyQualifiedErrorId -like 'AlreadyPaid,*' })
+    if ($paid.Count -gt 0) { Write-Warning "$($paid.Count) row(s) already paid: no new link was made for them (their rows are named above)." }
+    if (@($rowErrors).Count -gt $paid.Count) { $exitCode = 1 }
 }
 catch {
     Write-Error -ErrorRecord $_ -ErrorAction Continue

@@ -70,27 +70,45 @@ Describe 'examples/runbook.ps1 under pwsh -NonInteractive -File' {
         @(Import-Csv (Join-Path $work 'one-bad-links.csv')).Count | Should -Be 5
     }
 
-    It 'exits 1 on a second run of the same file, which creates nothing and keeps the links file; with -ReuseExisting it exits 0' {
-        $csv = New-InvoiceFile 'twice.csv' 4
-        (Invoke-Runbook -Arguments '-InputPath', $csv, '-OutputPath', (Join-Path $work 'twice-1.csv')).ExitCode | Should -Be 0
+    It 'converges: a re-run after fixing a row exits 0 with every invoice in the links file, the same links as before and no new one' {
+        $csv = New-InvoiceFile 'fixed.csv' 6 -BadRow 4
+        $links = Join-Path $work 'fixed-links.csv'
+        $first = Invoke-Runbook -Arguments '-InputPath', $csv, '-OutputPath', $links
+        $firstIds = @(Import-Csv $links).Id
+        (Get-Content $csv) -replace '"1,500.00"', '"10004"' | Set-Content $csv -Encoding UTF8
 
-        $first = @(Import-Csv (Join-Path $work 'twice-1.csv'))
+        # The retried schedule: same parameters, same links file.
+        $again = Invoke-Runbook -Arguments '-InputPath', $csv, '-OutputPath', $links
+        $after = @(Import-Csv $links)
+        $third = Invoke-Runbook -Arguments '-InputPath', $csv, '-OutputPath', $links
 
-        # The retried schedule writes to the same links file: refused as duplicates, it must not empty that file.
-        $again = Invoke-Runbook -Arguments '-InputPath', $csv, '-OutputPath', (Join-Path $work 'twice-1.csv')
-        $kept = @(Import-Csv (Join-Path $work 'twice-1.csv'))
-        $reused = Invoke-Runbook -Arguments '-InputPath', $csv, '-OutputPath', (Join-Path $work 'twice-3.csv'), '-ReuseExisting'
+        $first.ExitCode | Should -Be 1
+        $firstIds.Count | Should -Be 5
+        $again.ExitCode | Should -Be 0 -Because $again.Text
+        $again.Text | Should -Match '6 links written: 1 created, 5 reused; 0 failed'
+        $after.invoice | Should -Be @('RB-001', 'RB-002', 'RB-003', 'RB-004', 'RB-005', 'RB-006')
+        @($after | Where-Object invoice -ne 'RB-004').Id | Should -Be $firstIds
+        $third.ExitCode | Should -Be 0
+        $third.Text | Should -Match '6 links written: 0 created, 6 reused; 0 failed'
+        @(Import-Csv $links).Id | Should -Be $after.Id
+        Test-Path "$links.partial" | Should -BeFalse
+        Get-ServerLinkCount | Should -Be 6
+    }
 
-        $again.ExitCode | Should -Be 1
-        $again.Text | Should -Match '4 failed: row 1 RB-001 \(same as link_test_'
-        $again.Text | Should -Match 'No link was written: .*twice-1\.csv was left as it was'
-        $kept.Id | Should -Be $first.Id
-        $first.Count | Should -Be 4
-        Test-Path (Join-Path $work 'twice-1.csv.partial') | Should -BeFalse
-        $reused.ExitCode | Should -Be 0
-        $reused.Text | Should -Match '4 links written: 0 created, 4 reused; 0 failed'
-        @(Import-Csv (Join-Path $work 'twice-3.csv')).Id | Should -Be $first.Id
-        Get-ServerLinkCount | Should -Be 4
+    It 'never links a paid invoice again: the re-run after a payment exits 0, warns, and creates nothing' {
+        $csv = New-InvoiceFile 'paid.csv' 3
+        $links = Join-Path $work 'paid-links.csv'
+        (Invoke-Runbook -Arguments '-InputPath', $csv, '-OutputPath', $links).ExitCode | Should -Be 0
+        $paidLink = @(Import-Csv $links)[1]
+        Invoke-TestEmulatorPayment -Emulator $emulator -LinkId $paidLink.Id | Out-Null
+
+        $again = Invoke-Runbook -Arguments '-InputPath', $csv, '-OutputPath', $links
+
+        $again.ExitCode | Should -Be 0 -Because $again.Text
+        $again.Text | Should -Match "already paid: $($paidLink.Id)"
+        $again.Text | Should -Match '1 row\(s\) already paid: no new link'
+        @(Import-Csv $links).invoice | Should -Be @('RB-001', 'RB-003')
+        Get-ServerLinkCount | Should -Be 3
     }
 
     It 'exits 2 with a wrong key, having created nothing' {
