@@ -86,8 +86,8 @@ Describe 'examples/runbook.ps1 under pwsh -NonInteractive -File' {
         $firstIds.Count | Should -Be 5
         $again.ExitCode | Should -Be 0 -Because $again.Text
         $again.Text | Should -Match '6 links written: 1 created, 5 reused; 0 failed'
-        $after.invoice | Should -Be @('RB-001', 'RB-002', 'RB-003', 'RB-004', 'RB-005', 'RB-006')
-        @($after | Where-Object invoice -ne 'RB-004').Id | Should -Be $firstIds
+        $after.Reference | Should -Be @('RB-001', 'RB-002', 'RB-003', 'RB-004', 'RB-005', 'RB-006')
+        @($after | Where-Object Reference -ne 'RB-004').Id | Should -Be $firstIds
         $third.ExitCode | Should -Be 0
         $third.Text | Should -Match '6 links written: 0 created, 6 reused; 0 failed'
         @(Import-Csv $links).Id | Should -Be $after.Id
@@ -105,9 +105,9 @@ Describe 'examples/runbook.ps1 under pwsh -NonInteractive -File' {
         $again = Invoke-Runbook -Arguments '-InputPath', $csv, '-OutputPath', $links
 
         $again.ExitCode | Should -Be 0 -Because $again.Text
-        $again.Text | Should -Match "already paid: $($paidLink.Id)"
+        $again.Text | Should -Match "row 2 RB-002 \(paid $($paidLink.Id)\)"
         $again.Text | Should -Match '1 row\(s\) already paid: no new link'
-        @(Import-Csv $links).invoice | Should -Be @('RB-001', 'RB-003')
+        @(Import-Csv $links).Reference | Should -Be @('RB-001', 'RB-003')
         Get-ServerLinkCount | Should -Be 3
     }
 
