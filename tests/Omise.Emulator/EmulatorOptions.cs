@@ -137,6 +137,15 @@ public sealed class FaultOptions
     /// </summary>
     public string? OnlyPaths { get; set; }
 
+    /// <summary>
+    /// Switch: POST /links whose title contains this text is refused with <see cref="RefuseStatus"/> every time, nothing
+    /// stored (400 <c>invalid_amount</c>, as for an amount beyond the account's limits, or 503). Draws nothing.
+    /// </summary>
+    public string? RefuseTitleContaining { get; set; }
+
+    /// <summary>The status of <see cref="RefuseTitleContaining"/>'s refusal: 400 (default) or 503.</summary>
+    public int RefuseStatus { get; set; } = 400;
+
     /// <summary>A copy of these options.</summary>
     public FaultOptions Clone() => (FaultOptions)MemberwiseClone();
 

@@ -466,6 +466,10 @@ public sealed partial class EmulatorServer
         if (!fields.TryGetValue("title", out var titleField) || string.IsNullOrWhiteSpace(titleField.Text))
             return Reply.BadRequest("title is required");
         if (titleField.Kind != JsonValueKind.String) return Reply.BadRequest("title must be a string");
+        if (Faults.RefuseTitleContaining is { Length: > 0 } refused && titleField.Text.Contains(refused, StringComparison.Ordinal))
+            return Faults.RefuseStatus == 503
+                ? Reply.Fail(503, "service_unavailable", "the service is unavailable")
+                : Reply.Fail(400, "invalid_amount", "amount is beyond the account's limits");
         if (!fields.TryGetValue("description", out var descriptionField) || string.IsNullOrWhiteSpace(descriptionField.Text))
             return Reply.BadRequest("description is required");
         if (descriptionField.Kind != JsonValueKind.String) return Reply.BadRequest("description must be a string");
