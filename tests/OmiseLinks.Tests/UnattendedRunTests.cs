@@ -30,10 +30,10 @@ public class UnattendedRunTests(ITestOutputHelper log)
         Assert.Equal(5, result.Output.Count);
         Assert.All(result.Output, o => Assert.Equal("Link", o.BaseObject.GetType().Name));
         var summary = Summary(result);
-        Assert.Equal("New-OmiseLink summary: 6 rows; 5 links written: 5 created; 1 failed: row 3 INV-BAD (amount); ", summary[..^6]);
+        Assert.Equal("New-OmiseLink summary: 6 rows; 5 links written: 5 created; 1 failed: row 3 (line 4) INV-BAD (amount); ", summary[..^6]);
         Assert.Contains("PSHOST", result.Warnings);
         // The failed-rows warning names the same rows with the same words.
-        Assert.Contains(result.Warnings, w => w.StartsWith("1 of 6 rows failed: row 3 INV-BAD (amount)."));
+        Assert.Contains(result.Warnings, w => w.StartsWith("1 of 6 rows failed: row 3 (line 4) INV-BAD (amount)."));
         Assert.Equal(5, bed.Emulator.Links.Count);
     }
 
@@ -49,7 +49,7 @@ public class UnattendedRunTests(ITestOutputHelper log)
         {
             var reference = (string)link.Properties["Reference"].Value;
             var id = (string)link.Properties["Id"].Value;
-            Assert.Contains(result.Verbose, v => v.StartsWith("Row ") && v.Contains($"({reference}): created {id} ("));
+            Assert.Contains(result.Verbose, v => v.StartsWith("Row ") && v.Contains($", {reference}): created {id} ("));
         }
     }
 
@@ -75,8 +75,8 @@ public class UnattendedRunTests(ITestOutputHelper log)
         Assert.All(bed.Emulator.Links, l => Assert.Contains(written, line => line.Contains(l.Id)));
         Assert.Equal(16, bed.Emulator.Links.Count);
         var summary = Summary(result);
-        Assert.Contains("1 failed: row 17 INV-BAD (amount)", summary);
-        Assert.Contains("ended early: -ErrorAction Stop at the error of row 17 (INV-BAD)", summary);
+        Assert.Contains("1 failed: row 17 (line 18) INV-BAD (amount)", summary);
+        Assert.Contains("ended early: -ErrorAction Stop at the error of row 17 (line 18, INV-BAD)", summary);
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public class UnattendedRunTests(ITestOutputHelper log)
             Assert.Equal("RecentDuplicate,OmiseLinks.Commands.NewOmiseLinkCommand", error.FullyQualifiedErrorId);
             Assert.Equal(ErrorCategory.ResourceExists, error.CategoryInfo.Category);
             Assert.Same(rows[i], error.TargetObject);
-            Assert.StartsWith($"Row {i + 1} (INV-{i + 1:00000}): Not created:", error.ErrorDetails.Message);
+            Assert.StartsWith($"Row {i + 1} (line {i + 2}, INV-{i + 1:00000}): Not created:", error.ErrorDetails.Message);
             Assert.Matches(@"within the last 24 hours: link_test_\w+, created ", error.ErrorDetails.Message);
             Assert.Contains("-ReuseExisting", error.ErrorDetails.RecommendedAction);
             Assert.Contains("-AllowDuplicate", error.ErrorDetails.RecommendedAction);
@@ -107,7 +107,7 @@ public class UnattendedRunTests(ITestOutputHelper log)
         // Each existing link held back one row (rows 9 and 10 are twins: each names one of the two links).
         var named = second.Errors.Select(e => System.Text.RegularExpressions.Regex.Match(e.ErrorDetails.Message, @"link_test_\w+").Value).Order();
         Assert.Equal(first.Output.Select(o => (string)o.Properties["Id"].Value).Order(), named);
-        Assert.Contains("12 failed: row 1 INV-00001 (same as link_test_", Summary(second));
+        Assert.Contains("12 failed: row 1 (line 2) INV-00001 (same as link_test_", Summary(second));
 
         var reused = bed.Run("$rows | New-OmiseLink -ReuseExisting");
         Assert.Empty(reused.Errors);
@@ -137,7 +137,7 @@ public class UnattendedRunTests(ITestOutputHelper log)
         var result = bed.Run("$rows | New-OmiseLink");
 
         var error = Assert.Single(result.Errors);
-        Assert.StartsWith("Row 1: Not created", error.ErrorDetails.Message);
+        Assert.StartsWith("Row 1 (line 2): Not created", error.ErrorDetails.Message);
         Assert.Equal(["Twin", "Old", "Paid", "Removed"], result.Output.Select(o => (string)o.Properties["Title"].Value));
         Assert.Equal(4 + 4, bed.Emulator.Links.Count);
     }
