@@ -205,6 +205,7 @@ public class InputReadingTests
         Assert.Contains("Import-Csv .\\invoices.csv -Encoding 874", error.ErrorDetails.RecommendedAction);
         Assert.Contains("[Text.Encoding]::GetEncoding(874)", error.ErrorDetails.RecommendedAction);
         Assert.DoesNotContain(result.Output, o => o.BaseObject is not string);
+        Assert.Contains(result.Information, i => i.Contains("ended early: the input was read with the wrong encoding at row 3 (line 4, INV-3); 2 row(s) were never sent"));
         Assert.Empty(bed.Emulator.Links);
 
         // The advice works: read as code page 874, every row is created with its Thai title.
@@ -251,6 +252,7 @@ public class InputReadingTests
         Assert.StartsWith("Row 1 (line 2, INV-1): Amount is missing: the column 'Amount (THB)' looks like an amount in currency units", error.ToString());
         Assert.Contains("Every row of the input has the same columns, so the run stops at its first row. Nothing was sent", error.ToString());
         Assert.StartsWith("Fix the header of the file", error.ErrorDetails.RecommendedAction);
+        Assert.Contains(result.Information, i => i.StartsWith("New-OmiseLink summary: 1 row; 0 links written") && i.Contains("ended early: the input has no amount column at row 1 (line 2, INV-1)"));
         Assert.Empty(bed.Emulator.Links);
         File.Delete(path);
     }

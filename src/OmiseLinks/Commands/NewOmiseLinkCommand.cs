@@ -293,21 +293,25 @@ namespace OmiseLinks.Commands
         /// A problem of the whole input, not of one row (its encoding, a missing column): one terminating error naming the
         /// row where it was seen. Rows still waiting are never sent; the message says how many were sent before.
         /// </summary>
-        private void StopForFile(ErrorRecord rowError, string label, string text, string advice)
+        private void StopForFile(ErrorRecord rowError, long? number, string label, string reason, string text, string advice)
         {
             var waiting = _held.Count(h => h.Row != null);
             DropHeld();
+            _progress.CountFailure(number, label, reason);
             var sent = _sent == 0 ? "Nothing was sent: no row of the input was created."
                 : $"{_sent} earlier row(s) had been sent before it (the run holds back {HeldRows} rows before sending); " +
                   "their links are written above, and nothing after them was sent.";
             if (waiting > 0 && _sent > 0) sent += $" {waiting} checked row(s) waiting were not sent.";
-            var record = new ErrorRecord(rowError.Exception, rowError.FullyQualifiedErrorId.Split(',')[0], ErrorCategory.InvalidData, rowError.TargetObject)
+            // The exception's message is what the end-of-run summary gives as the reason the run ended.
+            var where = label.Length > 0 ? " at " + RowLabel.InSentence(label) : "";
+            var record = new ErrorRecord(new ArgumentException(reason + where), rowError.FullyQualifiedErrorId.Split(',')[0], ErrorCategory.InvalidData, rowError.TargetObject)
             {
                 ErrorDetails = new ErrorDetails((label.Length > 0 ? label + ": " : "") + text + " " + sent) { RecommendedAction = advice },
             };
             if (label.Length > 0) record.CategoryInfo.TargetName = label;
             if (_work != null) WriteFinished(wait: true);
-            _writingErrorOf = label.Length > 0 ? label : "the row";
+            // Told before the throw: the pipeline sees only that it stopped.
+            _progress.EndEarly(reason + where);
             ThrowTerminatingError(record);
         }
 
@@ -440,12 +444,12 @@ namespace OmiseLinks.Commands
                 if (row != null && damaged)
                     // Text decoded with the wrong encoding is the file's problem: its other rows are as damaged, or wrong
                     // in ways no check can see (ASCII rows read fine), so nothing more of it is sent.
-                    StopForFile(record, label, text + " The file was read with the wrong encoding, so the run stops here.", LinkFields.EncodingAdviceFor(damagedText!));
+                    StopForFile(record, number, label, "the input was read with the wrong encoding", text + " The file was read with the wrong encoding, so the run stops here.", LinkFields.EncodingAdviceFor(damagedText!));
                 var missing = problems.Where(p => p.Id.StartsWith("Missing", StringComparison.Ordinal)).ToList();
                 if (row != null && firstRow && missing.Count > 0)
                     // The first row has no such column: every row of a CSV has the same columns, so one error for the input,
                     // not one per row.
-                    StopForFile(record, label, string.Join(" ", missing.Select(p => p.Text)) +
+                    StopForFile(record, number, label, "the input has " + string.Join(", ", missing.Select(p => p.Key)), string.Join(" ", missing.Select(p => p.Text)) +
                         " Every row of the input has the same columns, so the run stops at its first row.",
                         "Fix the header of the file (or give the value on the command line for every row, such as -Currency thb), then run it again.");
                 Hold(new Held
