@@ -215,7 +215,12 @@ namespace Omise.Core
             "Or open the file in Excel and save it again as \"CSV UTF-8 (Comma delimited)\", then Import-Csv -Encoding utf8.";
 
         /// <summary>The fix for the damage <see cref="EncodingDamage"/> finds in <paramref name="value"/>.</summary>
-        public static string EncodingAdviceFor(string value) => ThaiCodePageRead(value) != null ? ThaiCodePageAdvice : EncodingAdvice;
+        public static string EncodingAdviceFor(string value) => ThaiCodePageDamage(value) != null ? ThaiCodePageAdvice : EncodingAdvice;
+
+        // Thai code page 874 text read as 1252 holds "à¸" wherever the Thai has "เธ", which alone would look like UTF-8
+        // read as 1252; UTF-8 bytes, though, make valid UTF-8 again, and 874 bytes do not.
+        private static string? ThaiCodePageDamage(string value) =>
+            ThaiCodePageRead(value) is string thai && !IsUtf8ReadAs1252(value) ? thai : null;
 
         /// <summary>
         /// Thai text saved in code page 874 (TIS-620: byte 0xA0+n is U+0E00+n) and read as Windows-1252/Latin-1 turns into runs
@@ -251,10 +256,9 @@ namespace Omise.Core
         /// <summary>What betrays text decoded with the wrong encoding (a sentence), or null.</summary>
         public static string? EncodingDamage(string value)
         {
-            // Checked first: Thai code page 874 text read as 1252 holds "à¸" wherever the Thai has "เธ", which alone would
-            // look like UTF-8 read as 1252; UTF-8 bytes, though, make valid UTF-8 again, and 874 bytes do not.
-            var thaiText = ThaiCodePageRead(value);
-            if (thaiText != null && !IsUtf8ReadAs1252(value))
+            // Checked first: see ThaiCodePageDamage.
+            var thaiText = ThaiCodePageDamage(value);
+            if (thaiText != null)
                 return $"looks like Thai text saved in the Thai Windows code page (874) and read as Windows-1252/Latin-1: read as 874 it says '{Shorten(thaiText)}'.";
             if (value.IndexOf('\uFFFD') >= 0)
                 return "holds U+FFFD (\uFFFD), left where bytes could not be decoded: the file was read with the wrong encoding " +
