@@ -221,7 +221,7 @@ public class InputReadingTests
     {
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
         var rows = new StringBuilder("Invoice No,amount,currency,title,description\r\n");
-        const int Ascii = 1002; // HeldRows (1000) + 2: rows 1 and 2 leave the window before row 1003 is read
+        const int Ascii = 502; // HeldRows (500) + 2: rows 1 and 2 leave the window before row 503 is read
         for (var i = 1; i <= Ascii; i++) rows.Append($"INV-{i},{i},thb,Room {i},December\r\n");
         rows.Append("INV-X,999,thb,ค่าเช่าห้องประชุม,ธันวาคม\r\n");
         var path = WriteFile(Encoding.GetEncoding(874).GetBytes(rows.ToString()));
@@ -231,11 +231,31 @@ public class InputReadingTests
         var result = bed.Run("Import-Csv $path -Encoding latin1 | New-OmiseLink");
 
         var error = Assert.Single(result.Errors);
-        Assert.StartsWith("Row 1003 (line 1004, INV-X): Title", error.ToString());
-        Assert.Contains("2 earlier row(s) had been sent before it (the run holds back 1000 rows before sending)", error.ToString());
+        Assert.StartsWith("Row 503 (line 504, INV-X): Title", error.ToString());
+        Assert.Contains("2 earlier row(s) had been sent before it (the run holds back 500 rows before sending them)", error.ToString());
         Assert.Equal([1L, 2L], bed.Emulator.Links.Select(l => l.Amount).Order());
         Assert.Equal(bed.Emulator.Links.Select(l => l.Id).Order(), result.Output.Select(o => (string)o.Properties["Id"].Value).Order());
         File.Delete(path);
+    }
+
+    [Theory]
+    [InlineData("ค่าเช่าห้องประชุม", 1)] // Thai read intact: the encoding is right, the row is sent at once
+    [InlineData("Room booking", 0)]       // ASCII proves nothing: the row waits behind the next 500
+    public async Task Rows_wait_before_they_are_sent_until_Thai_text_shows_the_encoding_is_right(string title, int sentWhileReading)
+    {
+        await using var bed = await TestBed.StartAsync();
+        bed.Shell.SetVariable("first", TestBed.CsvRow(("Invoice No", "INV-1"), ("amount", "100"), ("currency", "thb"), ("title", title), ("description", "d")));
+        bed.Shell.SetVariable("second", TestBed.CsvRow(("Invoice No", "INV-2"), ("amount", "200"), ("currency", "thb"), ("title", "t"), ("description", "d")));
+
+        // The input pauses after its first row until that row's link exists (at most 300 looks), as a slow source would.
+        var result = bed.Run("""
+            $links = & { $first; $n = 0; while (@(Get-OmiseLink).Count -eq 0 -and $n -lt 300) { $n++ }; $script:seen = @(Get-OmiseLink).Count; $second } | New-OmiseLink
+            $script:seen
+            """);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(sentWhileReading.ToString(), Assert.Single(result.Output).ToString());
+        Assert.Equal(2, bed.Emulator.Links.Count);
     }
 
     [Fact]
