@@ -512,12 +512,12 @@ namespace OmiseLinks.Commands
             if (existing.Value.Reused)
             {
                 _progress.PreviewedReuse++;
-                WriteVerbose($"{name}a real run would reuse {link.Id} (created {IsoTime.Utc(link.CreatedAt)}).");
+                WriteVerbose($"{name}a real run would reuse {link.Id} (created {link.CreatedAt:yyyy-MM-dd HH:mm:ss}Z).");
                 return;
             }
             _progress.PreviewedDuplicate++;
             WriteWarning($"{name}a real run would not create this link: {link.Id} with the same fields was created " +
-                $"{IsoTime.Utc(link.CreatedAt)} (RecentDuplicate). Use -ReuseExisting to take it, or -AllowDuplicate to create another.");
+                $"{link.CreatedAt:yyyy-MM-dd HH:mm:ss}Z (RecentDuplicate). Use -ReuseExisting to take it, or -AllowDuplicate to create another.");
         }
 
         /// <summary>
