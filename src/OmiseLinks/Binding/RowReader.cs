@@ -30,6 +30,24 @@ namespace OmiseLinks.Binding
         /// <summary>The column names that feed a parameter: its name, then its aliases.</summary>
         public IReadOnlyList<string> NamesOf(string parameter) => _names[parameter];
 
+        /// <summary>The value of the row's column for <paramref name="parameter"/>; null when the row has no such column.</summary>
+        public object? Get(PSObject? row, string parameter)
+        {
+            if (row == null) return null;
+            foreach (var name in _names[parameter])
+            {
+                var property = row.Properties[name];
+                if (property == null) continue;
+                try
+                {
+                    var value = property.Value;
+                    return value is PSObject ps && !(ps.BaseObject is PSCustomObject) ? ps.BaseObject : value;
+                }
+                catch (Exception) { return null; }
+            }
+            return null;
+        }
+
         /// <summary>
         /// Every column of the row that feeds <paramref name="parameter"/> (its name or any alias, any case), in the row's
         /// column order, with its value. PowerShell's binder takes one of them; a row can hold several (Amount and
