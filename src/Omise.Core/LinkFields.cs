@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Text;
 
 namespace Omise.Core
 {
@@ -140,9 +141,11 @@ namespace Omise.Core
         {
             if (value == null || value.Trim().Length == 0)
                 return $"{field} is {(string.IsNullOrEmpty(value) ? "empty" : "only white space")}; it is shown on the payment page and must say something.";
+            if (IsInvisible(value))
+                return $"{field} is made only of invisible characters ({Codes(value)}); it would show as blank on the payment page and must say something.";
             var damage = EncodingDamage(value);
             if (damage != null)
-                return $"{field} '{Shorten(value)}' {damage}" + (withAdvice ? " " + EncodingAdvice : "");
+                return $"{field} '{Shorten(value)}' {damage}" + (withAdvice ? " " + EncodingAdviceFor(value) : "");
             for (var i = 0; i < value.Length; i++)
             {
                 var c = value[i];
@@ -155,14 +158,108 @@ namespace Omise.Core
             return null;
         }
 
+        /// <summary>
+        /// Text that shows nothing: white space, format characters (zero-width space U+200B, BOM U+FEFF, word joiner U+2060,
+        /// direction marks...), fillers that render blank (Hangul fillers U+3164, U+115F, U+1160, U+FFA0; braille blank
+        /// U+2800), the combining grapheme joiner and variation selectors.
+        /// </summary>
+        public static bool IsInvisible(string value)
+        {
+            for (var i = 0; i < value.Length; i++)
+            {
+                var c = value[i];
+                if (char.IsWhiteSpace(c)) continue;
+                var category = CharUnicodeInfo.GetUnicodeCategory(value, i);
+                if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+                {
+                    // Tags (U+E0000-E007F) and variation selectors supplement (U+E0100-E01EF) are invisible.
+                    var code = char.ConvertToUtf32(c, value[i + 1]);
+                    if (category != UnicodeCategory.Format && !(code >= 0xE0100 && code <= 0xE01EF)) return false;
+                    i++;
+                    continue;
+                }
+                if (category == UnicodeCategory.Format) continue;
+                if (c == '\u3164' || c == '\u115F' || c == '\u1160' || c == '\uFFA0' || c == '\u2800' || c == '\u034F' || c == '\u180E') continue;
+                if (c >= '\uFE00' && c <= '\uFE0F') continue;
+                return false;
+            }
+            return true;
+        }
+
+        private static string Codes(string value)
+        {
+            var codes = new System.Collections.Generic.List<string>();
+            for (var i = 0; i < value.Length && codes.Count < 4; i++)
+            {
+                if (char.IsWhiteSpace(value[i]) && value[i] == ' ') continue;
+                var code = char.IsHighSurrogate(value[i]) && i + 1 < value.Length ? char.ConvertToUtf32(value[i], value[++i]) : value[i];
+                var name = "U+" + code.ToString("X4", CultureInfo.InvariantCulture);
+                if (!codes.Contains(name)) codes.Add(name);
+            }
+            return string.Join(", ", codes);
+        }
+
         /// <summary>How to read a file whose text came out damaged.</summary>
         public const string EncodingAdvice = "Read the file with the encoding it was saved in: Import-Csv -Encoding utf8 for Excel's " +
             "\"CSV UTF-8\"; for Excel's \"CSV (Comma delimited)\" the Windows code page (Thai: Import-Csv -Encoding 874 in PowerShell 7.4+, " +
             "-Encoding Default in Windows PowerShell on a Thai system). Or save the sheet again as \"CSV UTF-8 (Comma delimited)\".";
 
+        /// <summary>
+        /// How to read a file of Thai text saved in the Thai Windows code page (874) that was read as Windows-1252/Latin-1.
+        /// Windows PowerShell 5.1's -Encoding cannot name code page 874 (its Default is the system's code page, 874 only on a
+        /// Thai Windows), so it reads the text with .NET and ConvertFrom-Csv.
+        /// </summary>
+        public const string ThaiCodePageAdvice = "Read the file as code page 874 (Thai Windows, Excel's \"CSV (Comma delimited)\" on a Thai " +
+            "system): in PowerShell 7.4+ Import-Csv .\\invoices.csv -Encoding 874; in Windows PowerShell 5.1 " +
+            "[IO.File]::ReadAllText((Convert-Path .\\invoices.csv), [Text.Encoding]::GetEncoding(874)) | ConvertFrom-Csv. " +
+            "Or open the file in Excel and save it again as \"CSV UTF-8 (Comma delimited)\", then Import-Csv -Encoding utf8.";
+
+        /// <summary>The fix for the damage <see cref="EncodingDamage"/> finds in <paramref name="value"/>.</summary>
+        public static string EncodingAdviceFor(string value) => ThaiCodePageDamage(value) != null ? ThaiCodePageAdvice : EncodingAdvice;
+
+        // Thai code page 874 text read as 1252 holds "à¸" wherever the Thai has "เธ", which alone would look like UTF-8
+        // read as 1252; UTF-8 bytes, though, make valid UTF-8 again, and 874 bytes do not.
+        private static string? ThaiCodePageDamage(string value) =>
+            ThaiCodePageRead(value) is string thai && !IsUtf8ReadAs1252(value) ? thai : null;
+
+        /// <summary>
+        /// Thai text saved in code page 874 (TIS-620: byte 0xA0+n is U+0E00+n) and read as Windows-1252/Latin-1 turns into runs
+        /// of Latin-1 letters and signs (ค่าเช่า becomes ¤èÒàªèÒ). Three or more such characters in a row that all are Thai in
+        /// code page 874, one of them a consonant, is that damage (European text does not put three accented letters in a
+        /// row). Returns the text as code page 874 would have read it, or null.
+        /// </summary>
+        public static string? ThaiCodePageRead(string value)
+        {
+            int run = 0;
+            var consonant = false;
+            var found = false;
+            for (var i = 0; i <= value.Length && !found; i++)
+            {
+                var c = i < value.Length ? value[i] : '\0';
+                if (c >= '\u00A1' && c <= '\u00FB' && !(c >= '\u00DB' && c <= '\u00DE'))
+                {
+                    run++;
+                    consonant |= c <= '\u00CE';
+                    continue;
+                }
+                found = run >= 3 && consonant;
+                run = 0;
+                consonant = false;
+            }
+            if (!found) return null;
+            var repaired = new StringBuilder(value.Length);
+            foreach (var c in value)
+                repaired.Append(c >= '\u00A1' && c <= '\u00FB' && !(c >= '\u00DB' && c <= '\u00DE') ? (char)(c - 0xA0 + 0x0E00) : c);
+            return repaired.ToString();
+        }
+
         /// <summary>What betrays text decoded with the wrong encoding (a sentence), or null.</summary>
         public static string? EncodingDamage(string value)
         {
+            // Checked first: see ThaiCodePageDamage.
+            var thaiText = ThaiCodePageDamage(value);
+            if (thaiText != null)
+                return $"looks like Thai text saved in the Thai Windows code page (874) and read as Windows-1252/Latin-1: read as 874 it says '{Shorten(thaiText)}'.";
             if (value.IndexOf('\uFFFD') >= 0)
                 return "holds U+FFFD (\uFFFD), left where bytes could not be decoded: the file was read with the wrong encoding " +
                     "(for example saved by Excel in a Windows code page and read as UTF-8).";
@@ -190,6 +287,33 @@ namespace Omise.Core
             if (pairs >= 2 && pairs * 3 >= thai * 0.8)
                 return "is made of 'เธ'/'เน' sequences, the mark of UTF-8 Thai text read as Windows-874: the file was saved as UTF-8 and read with the Thai code page.";
             return null;
+        }
+
+        // Windows-1252's characters for bytes 0x80-0x9F (Latin-1 keeps them as C1 controls, which map back as they are).
+        private const string Cp1252High = "\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u008D\u017D\u008F" +
+            "\u0090\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u009D\u017E\u0178";
+
+        /// <summary>The text's Windows-1252/Latin-1 bytes are valid UTF-8 with at least one multi-byte character.</summary>
+        private static bool IsUtf8ReadAs1252(string value)
+        {
+            var bytes = new byte[value.Length];
+            var multiByte = false;
+            for (var i = 0; i < value.Length; i++)
+            {
+                var c = value[i];
+                var high = Cp1252High.IndexOf(c);
+                if (high >= 0) bytes[i] = (byte)(0x80 + high);
+                else if (c <= '\u00FF') bytes[i] = (byte)c;
+                else return false;
+                multiByte |= bytes[i] >= 0x80;
+            }
+            if (!multiByte) return false;
+            try
+            {
+                new UTF8Encoding(false, true).GetString(bytes);
+                return true;
+            }
+            catch (ArgumentException) { return false; }
         }
 
         private static bool IsLatin1Continuation(char c) =>

@@ -411,7 +411,7 @@ public class InputMistakeTests
         var error = Assert.Single(result.Errors);
         Assert.StartsWith("DuplicateReference", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.ResourceExists, error.CategoryInfo.Category);
-        Assert.Contains("Row 3 (INV-2801): The reference INV-2801 was already used by row 1", error.ToString());
+        Assert.Contains("Row 3 (line 4, INV-2801): The reference INV-2801 was already used by row 1 (line 2)", error.ToString());
         Assert.Equal(2, bed.Emulator.Links.Count);
 
         var allowed = bed.Run("$rows | New-OmiseLink -AllowDuplicate");

@@ -77,7 +77,7 @@ public class NewOmiseLinkTests
         var error = Assert.Single(result.Errors);
         Assert.Equal("InvalidAmount,OmiseLinks.Commands.NewOmiseLinkCommand", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidData, error.CategoryInfo.Category);
-        Assert.StartsWith($"Row 2: Amount '{amount}'", error.ToString());
+        Assert.StartsWith($"Row 2 (line 3): Amount '{amount}'", error.ToString());
         Assert.Equal("bad", ((PSObject)error.TargetObject).Properties["title"].Value);
         Assert.Equal(["after", "before"], bed.Emulator.Links.Select(l => l.Title).Order());
         Assert.Equal([100L, 300L], bed.Emulator.Links.Select(l => l.Amount).Order());
@@ -93,7 +93,7 @@ public class NewOmiseLinkTests
 
         var error = Assert.Single(result.Errors);
         Assert.Equal("InvalidAmount,OmiseLinks.Commands.NewOmiseLinkCommand", error.FullyQualifiedErrorId);
-        Assert.StartsWith("Row 1: Amount '-5' has a sign", error.ToString());
+        Assert.StartsWith("Row 1 (line 2): Amount '-5' has a sign", error.ToString());
         Assert.Equal([0L, 42L], bed.Emulator.Links.Select(l => l.Amount).Order());
     }
 
@@ -138,7 +138,7 @@ public class NewOmiseLinkTests
 
         var error = Assert.Single(result.Errors);
         Assert.Equal("InvalidCurrency,OmiseLinks.Commands.NewOmiseLinkCommand", error.FullyQualifiedErrorId);
-        Assert.StartsWith("Row 1: Currency 'EUR' is not one of", error.ToString());
+        Assert.StartsWith("Row 1 (line 2): Currency 'EUR' is not one of", error.ToString());
         Assert.Equal("SGD", Assert.Single(bed.Emulator.Links).Currency);
     }
 
@@ -171,10 +171,10 @@ public class NewOmiseLinkTests
         Assert.Empty(bed.Emulator.Links);
         var whatIf = bed.Shell.Host.Lines.Where(l => l.StartsWith("What if:")).ToList();
         Assert.Equal(2, whatIf.Count);
-        Assert.Contains("\"Create payment link\" on target \"Row 1: 'ok' (1.00 THB), single-use", whatIf[0]);
+        Assert.Contains("\"Create payment link\" on target \"Row 1 (line 2): 'ok' (1.00 THB), single-use", whatIf[0]);
         Assert.Contains("'ok too' (200 JPY)", whatIf[1]);
         // The failed rows are counted against every row read, previewed ones included.
-        Assert.Contains(result.Warnings, w => w.StartsWith("1 of 3 rows failed: row 2 (amount)."));
+        Assert.Contains(result.Warnings, w => w.StartsWith("1 of 3 rows failed: row 2 (line 3) (amount)."));
     }
 
     [Fact]
@@ -192,10 +192,10 @@ public class NewOmiseLinkTests
 
         Assert.Equal(2, preview.Warnings.Count(w => w.Contains("a real run would not create this link") && w.Contains("(RecentDuplicate)")));
         string IdOf(string title) => bed.Emulator.Links.Single(l => l.Title == title).Id; // the first run's two rows ran side by side
-        Assert.Contains(preview.Warnings, w => w.StartsWith("Row 2: a real run would not create this link: " + IdOf("second")));
+        Assert.Contains(preview.Warnings, w => w.StartsWith("Row 2 (line 3): a real run would not create this link: " + IdOf("second")));
         Assert.Contains("3 previewed (-WhatIf), nothing sent (2 would be refused as recent duplicates)", Summary(preview));
         Assert.Contains("3 previewed (-WhatIf), nothing sent (2 would reuse an existing link)", Summary(reusePreview));
-        Assert.Contains(reusePreview.Verbose, v => v.StartsWith("Row 1: a real run would reuse " + IdOf("first")));
+        Assert.Contains(reusePreview.Verbose, v => v.StartsWith("Row 1 (line 2): a real run would reuse " + IdOf("first")));
         // The preview told the truth: the real run refuses the same two rows and creates the third.
         var refused = Assert.Single(real.Errors);
         Assert.Equal("AlreadyRun", refused.FullyQualifiedErrorId.Split(',')[0]);
@@ -217,13 +217,13 @@ public class NewOmiseLinkTests
 
         Assert.Equal(2, result.Errors.Count);
         Assert.Equal(4, bed.Emulator.FaultsInjected["500"]);
-        Assert.Contains(result.Verbose, v => v.Contains("Row 1: POST /links failed (500 internal_error) and may have reached the server; looking for its link"));
-        Assert.Contains(result.Verbose, v => v.Contains("Row 1: no link was made; sending it again with the same Idempotency-Key (attempt 2 of 2)"));
+        Assert.Contains(result.Verbose, v => v.Contains("Row 1 (line 2): POST /links failed (500 internal_error) and may have reached the server; looking for its link"));
+        Assert.Contains(result.Verbose, v => v.Contains("Row 1 (line 2): no link was made; sending it again with the same Idempotency-Key (attempt 2 of 2)"));
         Assert.Empty(bed.Emulator.Links);
         Assert.All(result.Errors, e => Assert.Equal(ErrorCategory.ResourceUnavailable, e.CategoryInfo.Category));
         Assert.All(result.Errors, e => Assert.StartsWith("InternalError,OmiseLinks.Commands.NewOmiseLinkCommand", e.FullyQualifiedErrorId));
         Assert.Equal("first", ((PSObject)result.Errors[0].TargetObject).Properties["title"].Value);
-        Assert.Contains("Row 1: Could not create the link 'first' (1.00 THB)", result.Errors[0].ToString());
+        Assert.Contains("Row 1 (line 2): Could not create the link 'first' (1.00 THB)", result.Errors[0].ToString());
         Assert.Contains("HTTP 500", result.Errors[0].ToString());
     }
 

@@ -56,7 +56,7 @@ public class PriceTests
 
         var error = Assert.Single(result.Errors);
         Assert.StartsWith("InvalidPrice", error.FullyQualifiedErrorId);
-        Assert.Contains("Row 2 (INV-2)", error.ToString());
+        Assert.Contains("Row 2 (line 3, INV-2)", error.ToString());
         Assert.Contains($"Price '{price}' {says}", error.ToString());
         Assert.Equal(new long[] { 1000, 3000 }, bed.Emulator.Links.Select(l => l.Amount).Order());
     }
@@ -94,7 +94,7 @@ public class PriceTests
 
         foreach (var result in new[] { piped, given })
         {
-            var errors = result.Errors.Where(e => e.ToString().Contains("Row 2 (INV-2)")).ToList();
+            var errors = result.Errors.Where(e => e.ToString().Contains("Row 2 (line 3, INV-2)")).ToList();
             var error = Assert.Single(errors);
             Assert.StartsWith("ConflictingValue", error.FullyQualifiedErrorId);
             Assert.Contains($"The row's {says}", error.ToString());

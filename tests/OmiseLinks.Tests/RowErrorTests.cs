@@ -25,8 +25,8 @@ public class RowErrorTests
         var error = Assert.Single(result.Errors);
         Assert.Equal(id + ",OmiseLinks.Commands.NewOmiseLinkCommand", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidData, error.CategoryInfo.Category);
-        Assert.StartsWith("Row 2 (INV-1002): " + text, error.ToString());
-        Assert.Equal("Row 2 (INV-1002)", error.CategoryInfo.TargetName);
+        Assert.StartsWith("Row 2 (line 3, INV-1002): " + text, error.ToString());
+        Assert.Equal("Row 2 (line 3, INV-1002)", error.CategoryInfo.TargetName);
         Assert.Equal("INV-1002", ((PSObject)error.TargetObject).Properties["Invoice"].Value);
         Assert.Equal([100L, 300L], bed.Emulator.Links.Select(l => l.Amount).Order());
     }
@@ -37,7 +37,6 @@ public class RowErrorTests
     [InlineData("description", "", "Description is empty")]
     [InlineData("title", "Invoice\u0007 bell", "holds the control character U+0007")]
     [InlineData("description", "broken {lone surrogate} half", "lone UTF-16 surrogate U+D800")]
-    [InlineData("title", "Invoice \uFFFD", "holds U+FFFD")]
     public async Task A_bad_cell_is_one_error_for_its_row_and_later_rows_go_on(string column, string value, string text)
     {
         value = value.Replace("{lone surrogate}", "\uD800"); // an attribute argument cannot hold one
@@ -50,7 +49,7 @@ public class RowErrorTests
 
         Assert.Null(result.Terminating);
         var error = Assert.Single(result.Errors);
-        Assert.StartsWith("Row 2 (INV-7): ", error.ToString());
+        Assert.StartsWith("Row 2 (line 3, INV-7): ", error.ToString());
         Assert.Contains(text, error.ToString());
         Assert.Equal([600L, 800L], bed.Emulator.Links.Select(l => l.Amount).Order());
     }
@@ -61,7 +60,7 @@ public class RowErrorTests
         await using var bed = await TestBed.StartAsync();
         bed.Shell.SetVariable("rows", new[] { TestBed.CsvRow(("amount", "1.5"), ("currency", "thb"), ("title", "t"), ("description", "d")) });
 
-        Assert.StartsWith("Row 1: Amount '1.5'", Assert.Single(bed.Run("$rows | New-OmiseLink").Errors).ToString());
+        Assert.StartsWith("Row 1 (line 2): Amount '1.5'", Assert.Single(bed.Run("$rows | New-OmiseLink").Errors).ToString());
         var typed = bed.Run("New-OmiseLink -Amount (-5) -Currency thb -Title t -Description d");
         Assert.StartsWith("Amount -5 is less than 0", Assert.Single(typed.Errors).ToString());
         Assert.Empty(typed.Warnings);
@@ -78,9 +77,9 @@ public class RowErrorTests
         var result = bed.Run("$rows | New-OmiseLink -ThrottleLimit 1 -MaxAttempts 1 -ErrorVariable failed; $failed.TargetObject.Invoice");
 
         Assert.Equal(3, result.Errors.Count);
-        Assert.Contains(result.Errors, e => e.ToString().StartsWith("Row 1 (INV-1): Could not create the link 'Consulting' (1.00 THB)"));
+        Assert.Contains(result.Errors, e => e.ToString().StartsWith("Row 1 (line 2, INV-1): Could not create the link 'Consulting' (1.00 THB)"));
         var summary = Assert.Single(result.Warnings);
-        Assert.StartsWith("3 of 3 rows failed: row 1 INV-1 (HTTP 500 internal_error), row 2 INV-2 (amount), row 3 (currency).", summary);
+        Assert.StartsWith("3 of 3 rows failed: row 1 (line 2) INV-1 (HTTP 500 internal_error), row 2 (line 3) INV-2 (amount), row 3 (line 4) (currency).", summary);
         Assert.Contains("$failed.TargetObject | Export-Csv failed.csv", summary);
         Assert.Equal(["", "INV-1", "INV-2"], result.Output.Select(o => o.ToString()).Order());
     }
@@ -94,7 +93,7 @@ public class RowErrorTests
         bed.Run("$rows | New-OmiseLink -WhatIf");
 
         var line = Assert.Single(bed.Shell.Host.Lines, l => l.StartsWith("What if:"));
-        Assert.Contains("\"Row 1 (INV-2026-0042): 'Consulting, November' (1,500.50 THB), single-use", line);
+        Assert.Contains("\"Row 1 (line 2, INV-2026-0042): 'Consulting, November' (1,500.50 THB), single-use", line);
         Assert.Empty(bed.Emulator.Links);
     }
 }

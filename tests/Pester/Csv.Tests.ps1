@@ -80,7 +80,7 @@ Describe 'Import-Csv | New-OmiseLink | Export-Csv' {
         $links.Count | Should -Be 1
         $failed.Count | Should -Be 1
         $failed[0].FullyQualifiedErrorId | Should -BeLike 'DuplicateReference,*'
-        "$($failed[0])" | Should -BeLike 'Row 2 (INV-9): The reference INV-9 was already used by row 1*'
+        "$($failed[0])" | Should -BeLike 'Row 2 (line 3, INV-9): The reference INV-9 was already used by row 1 (line 2)*'
         Get-ServerLinkCount | Should -Be ($before + 1)
 
         @(Import-Csv $csv | New-OmiseLink -AllowDuplicate).Count | Should -Be 2

@@ -66,7 +66,7 @@ Describe 'examples/runbook.ps1 under pwsh -NonInteractive -File' {
         $run = Invoke-Runbook -Arguments '-InputPath', $csv, '-OutputPath', (Join-Path $work 'one-bad-links.csv')
 
         $run.ExitCode | Should -Be 1
-        $run.Text | Should -Match 'New-OmiseLink summary: 6 rows; 5 links written: 5 created; 1 failed: row 4 RB-004 \(amount\)'
+        $run.Text | Should -Match 'New-OmiseLink summary: 6 rows; 5 links written: 5 created; 1 failed: row 4 \(line 5\) RB-004 \(amount\)'
         @(Import-Csv (Join-Path $work 'one-bad-links.csv')).Count | Should -Be 5
     }
 
@@ -105,7 +105,7 @@ Describe 'examples/runbook.ps1 under pwsh -NonInteractive -File' {
         $again = Invoke-Runbook -Arguments '-InputPath', $csv, '-OutputPath', $links
 
         $again.ExitCode | Should -Be 0 -Because $again.Text
-        $again.Text | Should -Match "row 2 RB-002 \(paid $($paidLink.Id)\)"
+        $again.Text | Should -Match "row 2 \(line 3\) RB-002 \(paid $($paidLink.Id)\)"
         $again.Text | Should -Match '1 row\(s\) already paid: no new link'
         @(Import-Csv $links).Reference | Should -Be @('RB-001', 'RB-003')
         Get-ServerLinkCount | Should -Be 3
@@ -150,8 +150,8 @@ exit (10 * `$first + `$LASTEXITCODE)
         $run = Invoke-Runbook -File $wrapper
 
         $run.ExitCode | Should -Be 11 -Because $run.Text
-        Get-Content $transcript -Raw | Should -Match 'New-OmiseLink summary: 3 rows; 2 links written: 2 created; 1 failed: row 2 RB-002 \(amount\)'
-        Get-Content $redirected -Raw | Should -Match 'New-OmiseLink summary: 3 rows; 2 links written: 0 created, 2 reused; 1 failed: row 2 RB-002 \(amount\)'
-        Get-Content $redirected -Raw | Should -Match 'Row 2 \(RB-002\): Amount'
+        Get-Content $transcript -Raw | Should -Match 'New-OmiseLink summary: 3 rows; 2 links written: 2 created; 1 failed: row 2 \(line 3\) RB-002 \(amount\)'
+        Get-Content $redirected -Raw | Should -Match 'New-OmiseLink summary: 3 rows; 2 links written: 0 created, 2 reused; 1 failed: row 2 \(line 3\) RB-002 \(amount\)'
+        Get-Content $redirected -Raw | Should -Match 'Row 2 \(line 3, RB-002\): Amount'
     }
 }

@@ -48,6 +48,27 @@ namespace OmiseLinks.Binding
             return null;
         }
 
+        /// <summary>
+        /// Every column of the row that feeds <paramref name="parameter"/> (its name or any alias, any case), in the row's
+        /// column order, with its value. PowerShell's binder takes one of them; a row can hold several (Amount and
+        /// AmountSatang), and they must agree.
+        /// </summary>
+        public IReadOnlyList<(string Name, object? Value)> Cells(PSObject? row, string parameter)
+        {
+            var cells = new List<(string, object?)>();
+            if (row == null) return cells;
+            var names = _names[parameter];
+            foreach (var property in row.Properties)
+            {
+                if (!names.Contains(property.Name, StringComparer.OrdinalIgnoreCase)) continue;
+                object? value;
+                try { value = property.Value; }
+                catch (Exception) { continue; }
+                cells.Add((property.Name, value is PSObject ps && !(ps.BaseObject is PSCustomObject) ? ps.BaseObject : value));
+            }
+            return cells;
+        }
+
         /// <summary>A row whose every cell is empty or white space, as Excel writes trailing rows (",,,,").</summary>
         public static bool IsBlank(PSObject? row)
         {

@@ -62,8 +62,12 @@ namespace OmiseLinks.Binding
                 case null: text = null; break;
                 case string s: text = s; break;
                 case decimal d: text = d.ToString(CultureInfo.InvariantCulture); break;
-                case double db when !double.IsNaN(db) && !double.IsInfinity(db) && Math.Abs(db) < 7.9e27: text = ((decimal)db).ToString(CultureInfo.InvariantCulture); break;
-                case float f when !float.IsNaN(f) && !float.IsInfinity(f): text = ((decimal)f).ToString(CultureInfo.InvariantCulture); break;
+                case double db:
+                    if (!TypedText(db.ToString("R", CultureInfo.InvariantCulture), "double", 15, out text, out problem)) { amount = 0; return false; }
+                    break;
+                case float f:
+                    if (!TypedText(f.ToString("R", CultureInfo.InvariantCulture), "float", 6, out text, out problem)) { amount = 0; return false; }
+                    break;
                 case long _: case int _: case short _: case byte _: case sbyte _: case ushort _: case uint _: case ulong _:
                     text = Convert.ToString(value, CultureInfo.InvariantCulture); break;
                 default:
@@ -72,6 +76,39 @@ namespace OmiseLinks.Binding
                     return false;
             }
             return LinkFields.TryParsePriceText(text, currency, out amount, out problem);
+        }
+
+        /// <summary>
+        /// A [double] or [float] price as the decimal text it was typed as. Its shortest round-trip form ("R") is that text
+        /// whenever the typed number had no more significant digits than the type keeps exactly (15 for a double, 6 for a
+        /// float): then it is read exactly, as the text would be. Past that the value may not be the one typed
+        /// ([double]12345678901234.56, [float]123456.78 is 123456.78125), so it is refused rather than rounded.
+        /// </summary>
+        private static readonly char[] Exponent = { 'E', 'e' };
+
+        private static bool TypedText(string roundTrip, string type, int exactDigits, out string? text, out string? problem)
+        {
+            text = null;
+            problem = null;
+            if (!decimal.TryParse(roundTrip, NumberStyles.Float, CultureInfo.InvariantCulture, out var exact))
+            {
+                problem = $"Price {roundTrip} (a [{type}]) is not a price in currency units. " + LinkFields.PriceHint;
+                return false;
+            }
+            var mantissa = roundTrip.TrimStart('-');
+            var e = mantissa.IndexOfAny(Exponent);
+            if (e >= 0) mantissa = mantissa.Substring(0, e);
+            // The shortest round-trip digits: 1E+15 and 1000000000000000 are both one digit, 0.0015 two.
+            var digits = mantissa.Replace(".", "").TrimStart('0').TrimEnd('0').Length;
+            if (digits > exactDigits)
+            {
+                var asText = exact.ToString(CultureInfo.InvariantCulture);
+                problem = $"Price {asText} was given as a [{type}], which holds only {exactDigits} significant digits exactly, so it may not be " +
+                    $"the price that was typed. Give it as text ('{asText}') or as a [decimal] ({asText}d). " + LinkFields.PriceHint;
+                return false;
+            }
+            text = exact.ToString(CultureInfo.InvariantCulture);
+            return true;
         }
     }
 }

@@ -33,12 +33,14 @@ namespace OmiseLinks.Commands
             "Invoice No", "Invoice No.", "Invoice #", "Invoice Number", "Reference No", "Ref No")]
         public string? Reference { get; set; }
 
-        /// <summary>Only links created at or after this time (a date without a zone is local time).</summary>
+        /// <summary>Only links created at or after this time (a date without a zone is local time; text is read as ISO 8601, Gregorian calendar).</summary>
         [Parameter(ParameterSetName = ListSet)]
+        [InvariantDate]
         public DateTime? From { get; set; }
 
-        /// <summary>Only links created at or before this time (a date without a zone is local time).</summary>
+        /// <summary>Only links created at or before this time (a date without a zone is local time; text is read as ISO 8601, Gregorian calendar).</summary>
         [Parameter(ParameterSetName = ListSet)]
+        [InvariantDate]
         public DateTime? To { get; set; }
 
         /// <summary>Text to search for in the links' titles, descriptions and ids, such as an invoice number.</summary>

@@ -105,6 +105,7 @@ namespace OmiseLinks.Commands
         /// 24 hours before the run, the duplicate guard's window: older links with the same fields belong to other invoices.
         /// </summary>
         [Parameter]
+        [InvariantDate]
         public DateTime? ReuseSince { get; set; }
 
         /// <summary>
@@ -222,57 +223,209 @@ namespace OmiseLinks.Commands
 
         private void ProcessInput()
         {
-            if (MyInvocation.ExpectingInput)
+            try
             {
-                // Piped: the binder has bound this row's columns by name; InputObject is the row itself.
-                var row = InputObject != null && InputObject.Length > 0 ? InputObject[0] : null;
-                ProcessRow(row, ++_rowNumber, fromBinder: true);
+                if (MyInvocation.ExpectingInput)
+                {
+                    // Piped: InputObject is the row itself. Its columns are read from the row (Read), not from what the binder
+                    // bound, so that two columns for one field and empty cells are seen.
+                    var row = InputObject != null && InputObject.Length > 0 ? InputObject[0] : null;
+                    ProcessRow(row, ++_rowNumber);
+                }
+                else if (InputObject != null)
+                {
+                    _progress.Total = InputObject.Length;
+                    foreach (var row in InputObject) ProcessRow(row, ++_rowNumber);
+                }
+                else
+                {
+                    ProcessRow(null, null);
+                }
             }
-            else if (InputObject != null)
+            catch (Exception)
             {
-                _progress.Total = InputObject.Length;
-                foreach (var row in InputObject) ProcessRow(row, ++_rowNumber, fromBinder: false);
-            }
-            else
-            {
-                ProcessRow(null, null, fromBinder: true);
+                DropHeld();
+                throw;
             }
         }
 
         /// <summary>
-        /// One row: skip it if wholly blank; check every field with the core's rule (LinkFields) so that any problem is
-        /// one error naming the row (number and reference) before anything is sent; then preview or submit it.
+        /// How many checked rows wait before they are sent. A file read with the wrong encoding is usually seen on a later row
+        /// than the first (ASCII rows come out fine, Thai ones damaged): a row is sent only once this many later rows have been
+        /// checked or the input has ended, so a file whose first damaged row is row n has sent at most n - 1 - HeldRows rows
+        /// (none for a file of up to 501 rows). Reading ahead costs no request, only the time to read and check that many rows
+        /// before the first is sent (about 0.15-0.3 s once per run here); the rows wait in memory (a CSV row is small). Once a
+        /// row's Thai text has been read intact the file's encoding is right, and rows are sent as soon as they are checked.
         /// </summary>
-        private void ProcessRow(PSObject? row, long? number, bool fromBinder)
+        internal const int HeldRows = 500;
+
+        private sealed class Held
+        {
+            public Row? Row;
+            public ErrorRecord? Error;
+            public long? Number;
+            public string Label = string.Empty;
+            public string Keys = string.Empty;
+        }
+
+        private readonly Queue<Held> _held = new Queue<Held>();
+        // Set once a row's Thai text was read intact: the file's encoding is right, nothing more is held back.
+        private bool _encodingConfirmed;
+        private long _sent;
+        private long _checked;
+
+        /// <summary>
+        /// A checked row (to send) or a refused one (its error) joins the rows waiting to be sent, in input order; the oldest
+        /// leaves once more than HeldRows wait. A refusal with nothing ahead of it is written at once, and a command-line call
+        /// (no row) is never held.
+        /// </summary>
+        private void Hold(Held entry)
+        {
+            if (entry.Number == null || _encodingConfirmed || (entry.Error != null && _held.Count == 0))
+            {
+                ReleaseHeld();
+                Release(entry);
+                return;
+            }
+            _held.Enqueue(entry);
+            while (_held.Count > HeldRows) Release(_held.Dequeue());
+        }
+
+        /// <summary>Every waiting row is sent (end of input).</summary>
+        private void ReleaseHeld()
+        {
+            try
+            {
+                while (_held.Count > 0) Release(_held.Dequeue());
+            }
+            catch (Exception)
+            {
+                DropHeld();
+                throw;
+            }
+        }
+
+        private void Release(Held entry)
+        {
+            if (entry.Error != null)
+            {
+                // The rows before it are written first (waiting for those in flight), so output and errors keep input
+                // order and -ErrorAction Stop on this row leaves every earlier link written (to links.csv), none after it sent.
+                if (_work != null) WriteFinished(wait: true);
+                _progress.CountFailure(entry.Number, entry.Label, entry.Keys);
+                WriteRowError(entry.Error, entry.Label);
+                return;
+            }
+            var rowState = entry.Row!;
+            var creator = _creator!;
+            _sent++;
+            using (OmiseTrace.Use(QueueTrace))
+                _work!.Submit(rowState, ct => creator.CreateAsync(rowState.Creation, ct), _rowsCancellation.Token);
+            WriteFinished(wait: false);
+        }
+
+        /// <summary>The run ends early: rows still waiting are never sent (a refused one stays a failure).</summary>
+        private void DropHeld()
+        {
+            while (_held.Count > 0)
+            {
+                var entry = _held.Dequeue();
+                if (entry.Error != null) _progress.CountFailure(entry.Number, entry.Label, entry.Keys);
+                else _progress.CountNeverSent();
+            }
+        }
+
+        /// <summary>
+        /// A problem of the whole input, not of one row (its encoding, a missing column): one terminating error naming the
+        /// row where it was seen. Rows still waiting are never sent; the message says how many were sent before.
+        /// </summary>
+        private void StopForFile(ErrorRecord rowError, long? number, string label, string reason, string text, string advice)
+        {
+            var waiting = _held.Count(h => h.Row != null);
+            DropHeld();
+            _progress.CountFailure(number, label, reason);
+            var sent = _sent == 0 ? "Nothing was sent: no row of the input was created."
+                : $"{_sent} earlier row(s) had been sent before it (the run holds back {HeldRows} rows before sending them); " +
+                  "their links are written above, and nothing after them was sent.";
+            if (waiting > 0 && _sent > 0) sent += $" {waiting} checked row(s) waiting were not sent.";
+            // The exception's message is what the end-of-run summary gives as the reason the run ended.
+            var where = label.Length > 0 ? " at " + RowLabel.InSentence(label) : "";
+            var record = new ErrorRecord(new ArgumentException(reason + where), rowError.FullyQualifiedErrorId.Split(',')[0], ErrorCategory.InvalidData, rowError.TargetObject)
+            {
+                ErrorDetails = new ErrorDetails((label.Length > 0 ? label + ": " : "") + text + " " + sent) { RecommendedAction = advice },
+            };
+            if (label.Length > 0) record.CategoryInfo.TargetName = label;
+            if (_work != null) WriteFinished(wait: true);
+            // Told before the throw: the pipeline sees only that it stopped.
+            _progress.EndEarly(reason + where);
+            ThrowTerminatingError(record);
+        }
+
+        private static bool Filled(object? value) =>
+            value != null && !(value is string text && text.Trim().Length == 0) && !(value is PSObject ps && ps.BaseObject is string t && t.Trim().Length == 0);
+
+        /// <summary>
+        /// A row's value for a field: the command line's if given there (checked against the row's own cells elsewhere), else
+        /// the row's column (by name or alias). Several columns for one field (Amount and AmountSatang, Reference and
+        /// Invoice No): empty cells are ignored, equal values are one value, and different values are a problem naming both
+        /// columns, so neither is taken. Null when there is no such column.
+        /// </summary>
+        private object? Read(string field, object? bound, PSObject? row, List<(string Id, string Key, string Text)> problems)
+        {
+            if (row == null || _givenOnCommandLine.Contains(field)) return bound;
+            var cells = Columns.Cells(row, field);
+            if (cells.Count == 0) return null;
+            var filled = cells.Where(c => Filled(c.Value)).ToList();
+            if (filled.Count == 0) return cells[0].Value ?? string.Empty;
+            var first = filled[0];
+            foreach (var other in filled.Skip(1))
+            {
+                if (SameValue(field, first.Value, other.Value)) continue;
+                var hint = field == nameof(Amount)
+                    ? " An amount column holds the smallest unit (satang, cents): if one of them is in baht or dollars, name it price, or leave it out."
+                    : "";
+                problems.Add(("ConflictingColumns", field.ToLowerInvariant() + " in two columns",
+                    $"The row gives the {field.ToLowerInvariant()} twice, differently: column '{first.Name}' is '{first.Value}' and column " +
+                    $"'{other.Name}' is '{other.Value}'. Neither is taken: keep one of the columns.{hint}"));
+                break;
+            }
+            return first.Value;
+        }
+
+        /// <summary>
+        /// One row: skip it if wholly blank; check every field with the core's rule (LinkFields) so that any problem is
+        /// one error naming the row (number, file line and reference) before anything is sent; then preview or hold it to
+        /// be sent. A problem of the whole input (damaged text, a missing column) stops the run instead.
+        /// </summary>
+        private void ProcessRow(PSObject? row, long? number)
         {
             if (row != null && RowReader.IsBlank(row))
             {
-                WriteVerbose($"Row {number}: every cell is empty; skipped (nothing created).");
+                WriteVerbose($"{RowLabel.Of(number, null)}: every cell is empty; skipped (nothing created).");
                 _progress.Skip(number ?? 0);
                 return;
             }
 
-            // Command-line values apply to every row; otherwise the row's own column (the binder has already done this
-            // for piped rows; for -InputObject $rows it is done here, with the same names).
-            object? Field(string name, object? bound) => bound ?? (fromBinder ? null : Columns.Get(row, name));
+            var problems = new List<(string Id, string Key, string Text)>();
             // Null: no reference column; "" : the column is there but this row's cell is empty.
-            var reference = Field(nameof(Reference), Reference)?.ToString().Trim();
+            var reference = Read(nameof(Reference), Reference, row, problems)?.ToString().Trim();
             var label = RowLabel.Of(number, reference);
 
-            var problems = new List<(string Id, string Key, string Text)>();
             foreach (var name in _givenOnCommandLine)
                 if (ConflictWithCommandLine(name, row) is string conflict)
                     problems.Add(("ConflictingValue", name.ToLowerInvariant() + " given twice", conflict));
-            var amountValue = Field(nameof(Amount), Amount);
-            var priceValue = Field(nameof(Price), Price);
+            var amountValue = Read(nameof(Amount), Amount, row, problems);
+            var priceValue = Read(nameof(Price), Price, row, problems);
+            // An empty amount cell beside a filled price is the price (and the other way round).
+            var useAmount = Filled(amountValue) || (!Filled(priceValue) && amountValue != null);
             long amount = 0;
-            if (amountValue != null && priceValue != null)
+            if (Filled(amountValue) && Filled(priceValue))
                 problems.Add(("AmountAndPrice", "amount and price",
                     $"The row gives both an amount ('{amountValue}', smallest unit) and a price ('{priceValue}', currency units): give one, so the sum cannot be read two ways."));
             else if (amountValue == null && priceValue == null) problems.Add(("MissingAmount", "no amount column", MissingAmountText(row)));
-            else if (amountValue != null && !StrictAmount.TryRead(amountValue, out amount, out var amountProblem)) problems.Add(("InvalidAmount", "amount", amountProblem!));
+            else if (useAmount && !StrictAmount.TryRead(amountValue, out amount, out var amountProblem)) problems.Add(("InvalidAmount", "amount", amountProblem!));
 
-            var currencyValue = Field(nameof(Currency), Currency);
+            var currencyValue = Read(nameof(Currency), Currency, row, problems);
             string? currency = null;
             if (currencyValue == null) problems.Add(("MissingCurrency", "no currency column", Columns.Missing(row, nameof(Currency))));
             else
@@ -281,7 +434,7 @@ namespace OmiseLinks.Commands
                 if (currency == null) problems.Add(("InvalidCurrency", "currency", currencyProblem!));
             }
             // A price needs the currency to know its decimals (2 for THB, 0 for JPY); without one its problem is the currency's.
-            if (amountValue == null && priceValue != null && currency != null)
+            if (!useAmount && priceValue != null && currency != null)
             {
                 if (!StrictAmount.TryReadPrice(priceValue, currency, out amount, out var priceProblem))
                     problems.Add(("InvalidPrice", "price", priceProblem!));
@@ -291,13 +444,14 @@ namespace OmiseLinks.Commands
                         "Leave free or credited items out; to let the customer choose the amount on purpose, give an amount of 0 instead of a price."));
             }
 
-            var title = CheckText(nameof(Title), Field(nameof(Title), Title), row, problems);
-            var description = CheckText(nameof(Description), Field(nameof(Description), Description), row, problems);
+            string? damagedText = null;
+            var title = CheckText(nameof(Title), Read(nameof(Title), Title, row, problems), row, problems, ref damagedText);
+            var description = CheckText(nameof(Description), Read(nameof(Description), Description, row, problems), row, problems, ref damagedText);
 
             var multiple = Multiple.IsPresent;
             if (!MyInvocation.BoundParameters.ContainsKey(nameof(Multiple)) && row != null)
             {
-                var cell = Columns.Get(row, nameof(Multiple));
+                var cell = Read(nameof(Multiple), null, row, problems);
                 if (!CsvBooleanAttribute.TryRead(nameof(Multiple), cell, out multiple, out var multipleProblem))
                     problems.Add(("InvalidMultiple", "multiple", multipleProblem!));
             }
@@ -314,17 +468,18 @@ namespace OmiseLinks.Commands
                 problems.Add(duplicate.Value);
                 request = null;
             }
+            var firstRow = _checked++ == 0;
             if (request == null)
             {
-                var damaged = problems.Any(p => p.Id == "TextEncodingDamaged");
-                var text = (label.Length > 0 ? label + ": " : "") + string.Join(" ", problems.Select(p => p.Text)) +
-                    (damaged ? " Nothing was sent for this row." : "");
+                var damaged = damagedText != null;
+                var text = string.Join(" ", problems.Select(p => p.Text));
+                var labelled = (label.Length > 0 ? label + ": " : "") + text + (damaged ? " Nothing was sent for this row." : "");
                 var copy = problems[0].Id == "DuplicateReference" || problems[0].Id == "AlreadyALink";
-                var record = new ErrorRecord(new ArgumentException(text), problems[0].Id, copy ? ErrorCategory.ResourceExists : ErrorCategory.InvalidData, target)
+                var record = new ErrorRecord(new ArgumentException(labelled), problems[0].Id, copy ? ErrorCategory.ResourceExists : ErrorCategory.InvalidData, target)
                 {
-                    ErrorDetails = new ErrorDetails(text)
+                    ErrorDetails = new ErrorDetails(labelled)
                     {
-                        RecommendedAction = damaged ? LinkFields.EncodingAdvice
+                        RecommendedAction = damaged ? LinkFields.EncodingAdviceFor(damagedText!)
                             : copy ? "If the row is a copy, leave it out; to create another link for it on purpose, use -AllowDuplicate."
                             : number == null ? "Fix the value and run the command again."
                             : MyInvocation.BoundParameters.ContainsKey("WhatIf") ? "Fix the row; nothing was sent (-WhatIf)."
@@ -332,11 +487,22 @@ namespace OmiseLinks.Commands
                     },
                 };
                 if (label.Length > 0) record.CategoryInfo.TargetName = label;
-                // The rows before it are written first (waiting for those in flight), so output and errors keep input
-                // order and -ErrorAction Stop on this row leaves every earlier link written (to links.csv), none after it sent.
-                if (_work != null) WriteFinished(wait: true);
-                _progress.CountFailure(number, label, string.Join(", ", problems.Select(p => p.Key).Distinct()));
-                WriteRowError(record, label);
+                if (row != null && damaged)
+                    // Text decoded with the wrong encoding is the file's problem: its other rows are as damaged, or wrong
+                    // in ways no check can see (ASCII rows read fine), so nothing more of it is sent.
+                    StopForFile(record, number, label, "the input was read with the wrong encoding", text + " The file was read with the wrong encoding, so the run stops here.", LinkFields.EncodingAdviceFor(damagedText!));
+                var missing = problems.Where(p => p.Id.StartsWith("Missing", StringComparison.Ordinal)).ToList();
+                if (row != null && firstRow && missing.Count > 0)
+                    // The first row has no such column: every row of a CSV has the same columns, so one error for the input,
+                    // not one per row.
+                    StopForFile(record, number, label, "the input has " + string.Join(", ", missing.Select(p => p.Key)), string.Join(" ", missing.Select(p => p.Text)) +
+                        " Every row of the input has the same columns, so the run stops at its first row.",
+                        "Fix the header of the file (or give the value on the command line for every row, such as -Currency thb), then run it again.");
+                Hold(new Held
+                {
+                    Error = record, Number = number, Label = label,
+                    Keys = string.Join(", ", problems.Select(p => p.Key).Distinct()),
+                });
                 return;
             }
 
@@ -353,11 +519,20 @@ namespace OmiseLinks.Commands
                 if (reason == ShouldProcessReason.WhatIf) PreviewExisting(request, label);
                 return;
             }
+            if (row != null && !_encodingConfirmed && ReadsAsThai(request.Title + request.Description)) _encodingConfirmed = true;
+            Hold(new Held { Row = rowState, Number = number, Label = label });
+        }
 
-            var creator = _creator!;
-            using (OmiseTrace.Use(QueueTrace))
-                _work!.Submit(rowState, ct => creator.CreateAsync(creation, ct), _rowsCancellation.Token);
-            WriteFinished(wait: false);
+        /// <summary>
+        /// Text with three Thai letters or more that passed the encoding check: no wrong reading of a Thai file makes that
+        /// (code page 874 read as 1252 gives Latin-1 letters; UTF-8 read as 874 gives the 'เธ' pairs the check refuses).
+        /// </summary>
+        private static bool ReadsAsThai(string text)
+        {
+            var thai = 0;
+            foreach (var c in text)
+                if (c >= '\u0E01' && c <= '\u0E5B' && ++thai >= 3) return true;
+            return false;
         }
 
         /// <summary>
@@ -413,8 +588,8 @@ namespace OmiseLinks.Commands
             if (string.IsNullOrEmpty(reference) || number == null) return null;
             var key = ReferenceHash(reference!);
             if (_references.TryGetValue(key, out var first))
-                return ("DuplicateReference", "same reference as row " + first,
-                    $"The reference {reference} was already used by row {first} of this run: a copied line would make a second link for one invoice. Nothing was sent for this row.");
+                return ("DuplicateReference", "same reference as " + RowLabel.InSentence(RowLabel.Of(first, null)),
+                    $"The reference {reference} was already used by {RowLabel.InSentence(RowLabel.Of(first, null))} of this run: a copied line would make a second link for one invoice. Nothing was sent for this row.");
             _references[key] = number.Value;
             return null;
         }
@@ -442,8 +617,7 @@ namespace OmiseLinks.Commands
         /// </summary>
         private string? ConflictWithCommandLine(string field, PSObject? row)
         {
-            var cell = Columns.Get(row, field);
-            if (cell == null || cell is string blank && blank.Trim().Length == 0) return null;
+            if (row == null) return null;
             object? given = field switch
             {
                 nameof(Amount) => Amount,
@@ -455,33 +629,40 @@ namespace OmiseLinks.Commands
                 _ => Multiple.IsPresent,
             };
             if (given is PSObject ps) given = ps.BaseObject;
-            bool same;
+            foreach (var (column, cell) in Columns.Cells(row, field))
+            {
+                if (!Filled(cell) || SameValue(field, cell, given)) continue;
+                var shown = field == nameof(Multiple) ? ((bool)given! ? "-Multiple" : "-Multiple:$false") : $"-{field} '{given}'";
+                var name = string.Equals(column, field, StringComparison.OrdinalIgnoreCase) ? "" : $" (column '{column}')";
+                return $"The row's {field.ToLowerInvariant()}{name} is '{cell}' but {shown} was given on the command line: a value given in both places " +
+                    "must be the same, so neither is taken. Remove the column or the parameter.";
+            }
+            return null;
+        }
+
+        /// <summary>Two values given for one field mean the same: amounts and prices as numbers, a currency in any case, a yes/no as one.</summary>
+        private static bool SameValue(string field, object? a, object? b)
+        {
+            if (a is PSObject pa) a = pa.BaseObject;
+            if (b is PSObject pb) b = pb.BaseObject;
             switch (field)
             {
                 case nameof(Amount):
-                    same = StrictAmount.TryRead(cell, out var cellAmount, out _) && StrictAmount.TryRead(given, out var givenAmount, out _) && cellAmount == givenAmount;
-                    break;
+                    return StrictAmount.TryRead(a, out var first, out _) && StrictAmount.TryRead(b, out var second, out _) && first == second;
                 case nameof(Price):
                     // Compared as two-decimal numbers ("100" = "100.00"); the row's own currency decides its decimals later.
-                    same = StrictAmount.TryReadPrice(cell, "usd", out var cellPrice, out _) && StrictAmount.TryReadPrice(given, "usd", out var givenPrice, out _) && cellPrice == givenPrice;
-                    break;
+                    return StrictAmount.TryReadPrice(a, "usd", out var firstPrice, out _) && StrictAmount.TryReadPrice(b, "usd", out var secondPrice, out _) && firstPrice == secondPrice;
                 case nameof(Currency):
-                    same = string.Equals(cell.ToString().Trim(), given?.ToString().Trim(), StringComparison.OrdinalIgnoreCase);
-                    break;
+                    return string.Equals(a?.ToString().Trim(), b?.ToString().Trim(), StringComparison.OrdinalIgnoreCase);
                 case nameof(Multiple):
-                    same = CsvBooleanAttribute.TryRead(field, cell, out var cellMultiple, out _) && cellMultiple == (bool)given!;
-                    break;
+                    return CsvBooleanAttribute.TryRead(field, a, out var firstMultiple, out _) && CsvBooleanAttribute.TryRead(field, b, out var secondMultiple, out _)
+                        && firstMultiple == secondMultiple;
                 default:
-                    same = string.Equals(cell.ToString().Trim(), given?.ToString().Trim(), StringComparison.Ordinal);
-                    break;
+                    return string.Equals(a?.ToString().Trim(), b?.ToString().Trim(), StringComparison.Ordinal);
             }
-            if (same) return null;
-            var shown = field == nameof(Multiple) ? ((bool)given! ? "-Multiple" : "-Multiple:$false") : $"-{field} '{given}'";
-            return $"The row's {field.ToLowerInvariant()} is '{cell}' but {shown} was given on the command line: a value given in both places " +
-                "must be the same, so neither is taken. Remove the column or the parameter.";
         }
 
-        private static string? CheckText(string field, object? value, PSObject? row, List<(string Id, string Key, string Text)> problems)
+        private static string? CheckText(string field, object? value, PSObject? row, List<(string Id, string Key, string Text)> problems, ref string? damagedText)
         {
             if (value == null)
             {
@@ -492,14 +673,15 @@ namespace OmiseLinks.Commands
             var problem = LinkFields.TextProblem(field, text, withAdvice: false);
             if (problem == null) return text;
             var damaged = LinkFields.EncodingDamage(text) != null;
-            if (damaged && problems.Any(p => p.Id == "TextEncodingDamaged")) problem = $"So does {field} '{text}'.";
+            if (damaged && damagedText != null) problem = $"So does {field} '{text}'.";
+            if (damaged) damagedText ??= text;
             problems.Add((damaged ? "TextEncodingDamaged" : "Invalid" + field, damaged ? "text encoding" : field.ToLowerInvariant(), problem));
             return null;
         }
 
         protected override void EndProcessing()
         {
-            WhileRunning(() => WriteFinished(wait: true));
+            WhileRunning(() => { ReleaseHeld(); WriteFinished(wait: true); });
             WhileRunning(WriteAlreadyRun);
             if (_progress.Shown) WriteProgress(RunProgress.Completed());
             var summary = _progress.Summary();
@@ -733,6 +915,7 @@ namespace OmiseLinks.Commands
         {
             if (_endReported || _work == null || _creator == null) return;
             _endReported = true;
+            DropHeld();
             _creator.Close();
             _progress.EndEarly("the pipeline ended");
             if (_work.Count > 0)
