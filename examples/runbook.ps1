@@ -14,7 +14,8 @@
     Exit code (pwsh -File):
       0  every row made its link (or the file had no rows)
       1  the run went through, but some rows failed: their errors and the summary name them
-      2  nothing could be done, or the run stopped: no key or a refused key, the API unreachable, the file missing
+      2  nothing could be done, or the run stopped: no key or a refused key, the API unreachable, the file missing, the
+         process asked to stop (SIGTERM: the links written by then stay in OutputPath)
     Azure Automation does not read exit codes: there a run that is not clean throws, which marks the job Failed.
 
     Running the same file again converges: every row whose link was made in the last 24 hours gets that same link again

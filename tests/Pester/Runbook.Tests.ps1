@@ -8,9 +8,11 @@ BeforeAll {
     . Initialize-TestSession
     $runbook = Join-Path $repositoryRoot 'examples/runbook.ps1'
 
-    # Runs the runbook in a new process (or a wrapper script around it, for transcripts and *>): exit code and everything
-    # the process printed. The module is found by name, as an installed one would be.
-    function Invoke-Runbook {
+    # Starts the runbook (or a wrapper script around it, for transcripts and *>) in a new process and returns at once. The
+    # module is found by name, as an installed one would be. Get-TestShellCommand starts pwsh itself (pwsh, or dotnet
+    # pwsh.dll), not the "dotnet pwsh" tool launcher, which runs pwsh two processes further down: the process started is the
+    # one running the script, the one a signal must reach.
+    function Start-Runbook {
         param([string[]] $Arguments = @(), [string] $Key = $emulator.SecretKey, [string] $ApiUri = $emulator.BaseUri.ToString(),
             [string] $File = $runbook)
         $shell = Get-TestShellCommand
@@ -26,10 +28,26 @@ BeforeAll {
         $start.EnvironmentVariables['PSModulePath'] = (Join-Path $repositoryRoot 'out') + [System.IO.Path]::PathSeparator + $env:PSModulePath
         $clock = [System.Diagnostics.Stopwatch]::StartNew()
         $process = [System.Diagnostics.Process]::Start($start)
-        $stderr = $process.StandardError.ReadToEndAsync()
-        $stdout = $process.StandardOutput.ReadToEnd()
-        $process.WaitForExit()
-        [pscustomobject]@{ ExitCode = $process.ExitCode; Text = $stdout + $stderr.Result; Seconds = $clock.Elapsed.TotalSeconds }
+        [pscustomobject]@{ Process = $process; Clock = $clock
+            Stdout = $process.StandardOutput.ReadToEndAsync(); Stderr = $process.StandardError.ReadToEndAsync() }
+    }
+
+    # Waits for a started run to end (killing it after -TimeoutSeconds, so a hung process fails the test instead of the
+    # suite): exit code and everything the process printed.
+    function Wait-Runbook {
+        param([Parameter(Mandatory)] $Run, [int] $TimeoutSeconds = 600)
+        if (-not $Run.Process.WaitForExit($TimeoutSeconds * 1000)) {
+            $Run.Process.Kill()
+            throw "The process did not end within $TimeoutSeconds s."
+        }
+        $Run.Process.WaitForExit()
+        [pscustomobject]@{ ExitCode = $Run.Process.ExitCode; Text = $Run.Stdout.Result + $Run.Stderr.Result; Seconds = $Run.Clock.Elapsed.TotalSeconds }
+    }
+
+    function Invoke-Runbook {
+        param([string[]] $Arguments = @(), [string] $Key = $emulator.SecretKey, [string] $ApiUri = $emulator.BaseUri.ToString(),
+            [string] $File = $runbook)
+        Wait-Runbook -Run (Start-Runbook @PSBoundParameters)
     }
 
     function New-InvoiceFile([string] $Name, [int] $Count, [int] $BadRow = 0) {
@@ -153,5 +171,105 @@ exit (10 * `$first + `$LASTEXITCODE)
         Get-Content $transcript -Raw | Should -Match 'New-OmiseLink summary: 3 rows; 2 links written: 2 created; 1 failed: row 2 \(line 3\) RB-002 \(amount\)'
         Get-Content $redirected -Raw | Should -Match 'New-OmiseLink summary: 3 rows; 2 links written: 0 created, 2 reused; 1 failed: row 2 \(line 3\) RB-002 \(amount\)'
         Get-Content $redirected -Raw | Should -Match 'Row 2 \(line 3, RB-002\): Amount'
+    }
+}
+
+# A stopped container or CI agent sends SIGTERM, then SIGKILL about 10 s later. Windows has no SIGTERM.
+Describe 'SIGTERM during a run (a stopped container or CI agent)' -Skip:(-not ($IsLinux -or $IsMacOS)) {
+    BeforeAll {
+        # Sends SIGTERM once the server holds at least $AfterLinks links (a bounded poll of the emulator), then waits for the
+        # process to end. Returns what Wait-Runbook returns, with the links the server held when the signal was sent.
+        function Stop-WithSigterm {
+            param([Parameter(Mandatory)] $Run, [int] $AfterLinks = 1)
+            $deadline = [DateTime]::UtcNow.AddSeconds(120)
+            while ((Get-ServerLinkCount) -lt $AfterLinks) {
+                if ($Run.Process.HasExited) { throw "The process ended before the signal: $($Run.Stdout.Result)$($Run.Stderr.Result)" }
+                if ([DateTime]::UtcNow -gt $deadline) { $Run.Process.Kill(); throw "No $AfterLinks links on the server within 120 s." }
+                Start-Sleep -Milliseconds 50
+            }
+            $atSignal = Get-ServerLinkCount
+            & (Get-Command kill -CommandType Application | Select-Object -First 1) -s TERM $Run.Process.Id
+            $result = Wait-Runbook -Run $Run -TimeoutSeconds 60
+            $result | Add-Member -NotePropertyName LinksAtSignal -NotePropertyValue $atSignal -PassThru
+        }
+
+        # What a stopped run must leave, counted on the server: the links written are in input order, as many as the summary
+        # line says; every other link the server holds is named by id in the log; they are at most 3 x ThrottleLimit
+        # (2 x ThrottleLimit sent ahead of the oldest row not written, plus ThrottleLimit in flight).
+        function Assert-StoppedRun {
+            param([Parameter(Mandatory)] $Result, [Parameter(Mandatory)] [string] $LinksPath, [int] $Rows, [int] $ThrottleLimit)
+            $written = @(Import-Csv $LinksPath)
+            $server = @(Get-OmiseLink)
+            $Result.Text | Should -Match "New-OmiseLink summary: \d+ rows; $($written.Count) links written: $($written.Count) created; 0 failed; ended early: the process was asked to stop \(SIGTERM\)"
+            $written.Count | Should -BeGreaterThan 0
+            $written.Count | Should -BeLessThan $Rows -Because "the signal came after $($Result.LinksAtSignal) links"
+            # In input order, each row once (a row the signal kept from being sent again leaves a gap, as a failed row does).
+            $order = @($written.Reference | ForEach-Object { [int]($_ -replace '^RB-') })
+            $order | Should -Be @($order | Sort-Object -Unique)
+            $written.Id | Where-Object { $server.Id -notcontains $_ } | Should -BeNullOrEmpty
+            $unwritten = @($server.Id | Where-Object { $written.Id -notcontains $_ })
+            $unwritten | Where-Object { $Result.Text -notmatch [regex]::Escape($_) } | Should -BeNullOrEmpty -Because 'every link not written is named'
+            $unwritten.Count | Should -BeLessOrEqual (3 * $ThrottleLimit)
+        }
+    }
+
+    BeforeEach {
+        Reset-TestEmulator -Emulator $emulator
+        # Latency keeps the 300 rows running for several seconds, so the signal comes in the middle of the run.
+        Set-TestEmulatorFaults -Emulator $emulator -Faults @{ latency_ms = 200 }
+    }
+    AfterEach { Set-TestEmulatorFaults -Emulator $emulator }
+
+    It 'the runbook stops sending, keeps the links written in its links file, ends with the summary and exits 2' {
+        $csv = New-InvoiceFile 'sigterm.csv' 300
+        $links = Join-Path $work 'sigterm-links.csv'
+
+        $result = Stop-WithSigterm -Run (Start-Runbook -Arguments '-InputPath', $csv, '-OutputPath', $links) -AfterLinks 8
+
+        $result.ExitCode | Should -Be 2 -Because $result.Text
+        $result.Text | Should -Match 'ProcessTerminating|New-OmiseLink stopped: the process was asked to stop \(SIGTERM\)'
+        Test-Path "$links.partial" | Should -BeFalse
+        Assert-StoppedRun -Result $result -LinksPath $links -Rows 300 -ThrottleLimit 4
+    }
+
+    It 'Import-Csv | New-OmiseLink | Export-Csv under pwsh -File writes the links created before the signal' {
+        $csv = New-InvoiceFile 'sigterm-plain.csv' 300
+        $links = Join-Path $work 'sigterm-plain-links.csv'
+        $script = Join-Path $work 'sigterm-plain.ps1'
+        Set-Content -Path $script -Encoding UTF8 -Value @"
+Import-Module OmiseLinks
+Connect-Omise
+Import-Csv '$csv' | New-OmiseLink -ThrottleLimit 10 | Export-Csv '$links' -NoTypeInformation
+"@
+
+        $result = Stop-WithSigterm -Run (Start-Runbook -File $script) -AfterLinks 20
+
+        $result.ExitCode | Should -Be 1 -Because $result.Text
+        Assert-StoppedRun -Result $result -LinksPath $links -Rows 300 -ThrottleLimit 10
+    }
+
+    It 'ends the process as before when no New-OmiseLink run is active' {
+        $ready = Join-Path $work 'sigterm-idle.ready'
+        $script = Join-Path $work 'sigterm-idle.ps1'
+        Set-Content -Path $script -Encoding UTF8 -Value @"
+Import-Module OmiseLinks
+Connect-Omise
+New-OmiseLink -Amount 10000 -Currency thb -Title 'Before the signal' -Description 'Idle' | Out-Null
+New-Item -ItemType File -Path '$ready' | Out-Null
+while (`$true) { Start-Sleep -Milliseconds 100 }
+"@
+        $run = Start-Runbook -File $script
+        $deadline = [DateTime]::UtcNow.AddSeconds(120)
+        while (-not (Test-Path $ready) -and -not $run.Process.HasExited -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+        if (-not (Test-Path $ready)) {
+            if (-not $run.Process.HasExited) { $run.Process.Kill() }
+            throw "The script did not get ready: $((Wait-Runbook -Run $run).Text)"
+        }
+
+        & (Get-Command kill -CommandType Application | Select-Object -First 1) -s TERM $run.Process.Id
+        $result = Wait-Runbook -Run $run -TimeoutSeconds 60
+
+        $result.ExitCode | Should -Be 143 -Because 'SIGTERM ends the process (128 + 15)'
+        $result.Text | Should -Not -Match 'SIGTERM'
     }
 }

@@ -195,6 +195,11 @@ namespace OmiseLinks.Commands
         private string[] _givenOnCommandLine = Array.Empty<string>();
         // -WhatIf: set once a read of the existing links failed; the preview stops asking.
         private bool _previewUnavailable;
+        // SIGTERM during the run: set on the signal's thread, acted on by the pipeline thread (EndIfTerminating).
+        private IDisposable? _termination;
+        private volatile bool _terminating;
+        /// <summary>How long rows in flight may finish after SIGTERM: container runtimes send SIGKILL about 10 s after it.</summary>
+        private static readonly TimeSpan TerminationGrace = TimeSpan.FromSeconds(5);
 
         protected override void BeginProcessing()
         {
@@ -214,11 +219,20 @@ namespace OmiseLinks.Commands
                 ReadParallelism = ThrottleLimit,
             });
             _work = new OrderedWork<Row, CreateOutcome>(ThrottleLimit, LookAhead(ThrottleLimit));
+            _termination = TerminationSignal.Register(() =>
+            {
+                _terminating = true;
+                _creator?.Close();
+            });
         }
 
         protected override void ProcessRecord()
         {
-            WhileRunning(ProcessInput);
+            WhileRunning(() =>
+            {
+                EndIfTerminating();
+                ProcessInput();
+            });
         }
 
         private void ProcessInput()
@@ -688,6 +702,7 @@ namespace OmiseLinks.Commands
             if (summary != null && _rowNumber > 0) WriteWarning(summary);
             _endReported = true;
             WriteSummaryLine(viaHost: false);
+            _termination?.Dispose();
         }
 
         /// <summary>
@@ -775,8 +790,10 @@ namespace OmiseLinks.Commands
         /// <summary>Writes finished rows in input order; waits for the oldest one when asked to, or when the buffer is full.</summary>
         private void WriteFinished(bool wait)
         {
+            EndIfTerminating();
             while (_work!.Count > 0)
             {
+                EndIfTerminating();
                 var mustWait = wait || _work.IsFull;
                 var ready = _work.WaitForOldest(mustWait ? TimeSpan.FromMilliseconds(100) : TimeSpan.Zero);
                 // While the oldest row is still queued: a write that throws here (the pipeline stopping) leaves it to the
@@ -960,6 +977,48 @@ namespace OmiseLinks.Commands
             WriteSummaryLine(viaHost);
         }
 
+        /// <summary>
+        /// SIGTERM: no row is sent any more (the signal closed the creator); rows in flight get TerminationGrace to finish;
+        /// every finished row is written in input order (a row given up is counted, like a failed one, and the rows after it
+        /// still written); then one terminating error ends the run, and WhileRunning's EndEarly names what is left (links
+        /// created but not written, rows that may have a link) and writes the summary line.
+        /// </summary>
+        private void EndIfTerminating()
+        {
+            if (!_terminating || _work == null) return;
+            _progress.EndEarly(TerminationSignal.Reason);
+            WaitWhileTracing(Task.WhenAll(_work.Pending().Select(t => (Task)t).ToArray()), TerminationGrace);
+            while (_work.Count > 0 && _work.Pending().First().IsCompleted)
+            {
+                var item = _work.Take();
+                if (!item.Task.IsCanceled)
+                {
+                    Report(item.State, item.Task);
+                    continue;
+                }
+                // Given up when the signal closed the run (a retry not sent): counted, and the finished rows after it are
+                // still written, as after a failed row.
+                if (item.State.Creation.MayExist) _progress.CountMayExist();
+                else _progress.CountNeverSent();
+            }
+            _rowsCancellation.Cancel();
+            var written = _progress.Created + _progress.Adopted + _progress.Reused;
+            var text = $"New-OmiseLink stopped: {TerminationSignal.Reason}. No further row was sent; the rows in flight were given up to " +
+                $"{TerminationGrace.TotalSeconds:0} s to finish, and {written} link(s) were written, in input order. " +
+                "The warning and the summary line name any link created but not written.";
+            var record = new ErrorRecord(new OperationCanceledException(text), "ProcessTerminating," + typeof(NewOmiseLinkCommand).FullName,
+                ErrorCategory.OperationStopped, null)
+            {
+                ErrorDetails = new ErrorDetails(text)
+                {
+                    RecommendedAction = "Run the same input again with -ReuseExisting: rows whose link exists get it, the rest are created once.",
+                },
+            };
+            // Ends the script as a throw statement would, not only this statement (ThrowTerminatingError): the process was asked
+            // to stop, so a script's next statements must not run, and pwsh -File must not exit 0. try/catch still catches it.
+            throw new RuntimeException(text, record.Exception, record) { WasThrownFromThrowStatement = true };
+        }
+
         private static string Key(Exception error) => error switch
         {
             OmiseApiException api => api.StatusCode.HasValue ? $"HTTP {api.StatusCode} {api.Code}" : (api.Code ?? api.Kind.ToString()),
@@ -969,6 +1028,10 @@ namespace OmiseLinks.Commands
         };
 
         /// <summary>Runs when the pipeline ends for any reason; an early end not yet told (Ctrl+C, an upstream failure) is told here.</summary>
-        public void Dispose() => EndEarly();
+        public void Dispose()
+        {
+            _termination?.Dispose();
+            EndEarly();
+        }
     }
 }
