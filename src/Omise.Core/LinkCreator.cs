@@ -97,13 +97,9 @@ namespace Omise.Core
         public RecentDuplicateException(Link existing, TimeSpan window)
             : base($"Not created: a payable link with the same amount, currency, title, description and multiple flag was created " +
                 $"within the last {Hours(window)}: {existing.Id}, created {Timestamps.Text(existing.CreatedAt)}. Nothing was sent for this row.")
-        {
-            Existing = existing;
-            Window = window;
-        }
+            => Existing = existing;
 
         public Link Existing { get; }
-        public TimeSpan Window { get; }
 
         public static string Hours(TimeSpan window) =>
             window.TotalHours >= 1 && window.TotalHours == Math.Floor(window.TotalHours) ? $"{window.TotalHours:0} hours" : $"{window.TotalMinutes:0.#} minutes";

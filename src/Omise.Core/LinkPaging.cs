@@ -28,7 +28,8 @@ namespace Omise.Core
 
     /// <summary>
     /// Walks a paged endpoint one request at a time: the caller asks for the next page only when it wants it, so
-    /// memory holds one page and a caller that stops early sends no more requests. Not thread-safe: one page at a time.
+    /// memory holds one page (and, for offset paging, the ids seen) and a caller that stops early sends no more requests.
+    /// Not thread-safe: one page at a time.
     /// </summary>
     public abstract class Pager<T>
     {
@@ -90,25 +91,50 @@ namespace Omise.Core
     }
 
     /// <summary>
+    /// The one check of an offset walk: an id handed out twice means the server ignores offset (it answers the first page
+    /// again), which is an invalid response, never an endless loop, a silent end nor a link counted twice. Holds the ids
+    /// seen (a few dozen bytes each). Not thread-safe: the caller serializes.
+    /// </summary>
+    internal sealed class OffsetCheck
+    {
+        private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.Ordinal);
+        private readonly string _path;
+
+        public OffsetCheck(string path) => _path = path;
+
+        /// <summary>How many distinct ids were seen.</summary>
+        public int Count => _seen.Count;
+
+        /// <summary>Notes the ids of the page read at <paramref name="offset"/>; throws when one was seen before.</summary>
+        public void See(string id, long offset)
+        {
+            if (!_seen.Add(id))
+                throw new OmiseApiException(OmiseFailureKind.InvalidResponse, 200, "invalid_response",
+                    $"The Omise API answered GET {_path} at offset {offset} with items it had already listed (the server ignores offset); " +
+                    "the walk stops here instead of looping.", method: "GET", path: _path);
+        }
+    }
+
+    /// <summary>
     /// offset/limit paging (GET /links, GET /links/{id}/charges). A walk ends when the offset passes the server's total or
-    /// a page is empty; a page that brings nothing new (a server that ignores offset) is an invalid response, never an
-    /// endless loop nor a silent end.
+    /// a page is empty; an item listed twice fails the walk (<see cref="OffsetCheck"/>).
     /// </summary>
     public sealed class ListPager<T> : Pager<T>
     {
         private readonly Func<ListQuery, CancellationToken, Task<OmiseList<T>>> _fetch;
         private readonly Func<T, string> _idOf;
         private readonly ListQuery _query;
-        private HashSet<string>? _previousIds;
+        private readonly OffsetCheck _offsetCheck;
 
         internal ListPager(Func<ListQuery, CancellationToken, Task<OmiseList<T>>> fetch, Func<T, string> idOf, ListQuery query,
-            PageWindow window, Func<T, bool>? keep)
+            PageWindow window, Func<T, bool>? keep, string path)
             // Skipped items can be left to the server (offset) only when nothing is filtered out here.
             : base(keep, keep == null ? 0 : window.Skip, window.First)
         {
             _fetch = fetch;
             _idOf = idOf;
             _query = query;
+            _offsetCheck = new OffsetCheck(path);
             _query.Offset = keep == null ? (int)Math.Min(window.Skip, int.MaxValue) : 0;
         }
 
@@ -119,11 +145,7 @@ namespace Omise.Core
             // Pin the window to the first answer's "to": links created meanwhile would otherwise shift a newest-first walk.
             if (!_query.To.HasValue && page.To.HasValue) _query.To = page.To;
             var items = page.Data!;
-            var ids = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var item in items) ids.Add(_idOf(item));
-            if (items.Count > 0 && _previousIds != null && _previousIds.IsSupersetOf(ids))
-                throw LinkPaging.Repeated(_query.Offset);
-            _previousIds = ids;
+            foreach (var item in items) _offsetCheck.See(_idOf(item), _query.Offset);
             _query.Offset += items.Count;
             return (items, page.Total!.Value, items.Count == 0 || _query.Offset >= page.Total);
         }
@@ -168,11 +190,14 @@ namespace Omise.Core
         {
             var query = new ListQuery { From = filter.From, To = filter.To, Order = filter.Order };
             Func<Link, bool>? keep = filter.IncludeDeleted ? null : link => !link.Deleted;
-            return new ListPager<Link>((q, ct) => client.ListLinksAsync(q, maxAttempts, ct), link => link.Id, query, window, keep);
+            return new ListPager<Link>((q, ct) => client.ListLinksAsync(q, maxAttempts, ct), link => link.Id, query, window, keep, LinksPath);
         }
 
         public static ListPager<Charge> Charges(OmiseClient client, string linkId, PageWindow window) =>
-            new ListPager<Charge>((q, ct) => client.ListLinkChargesAsync(linkId, q, ct), charge => charge.Id, new ListQuery(), window, null);
+            new ListPager<Charge>((q, ct) => client.ListLinkChargesAsync(linkId, q, ct), charge => charge.Id, new ListQuery(), window, null,
+                "/links/" + linkId + "/charges");
+
+        private const string LinksPath = "/links";
 
         /// <summary>Search links; unless <paramref name="includeDeleted"/>, deleted links are filtered out by the server.</summary>
         public static SearchPager<Link> Search(OmiseClient client, SearchQuery query, bool includeDeleted, PageWindow window)
@@ -186,7 +211,8 @@ namespace Omise.Core
         /// to <paramref name="parallelism"/> pages in flight: the first page tells the total, the others are asked for at once.
         /// Each link is handed to <paramref name="take"/> with its place in the list (under a lock, in no particular page
         /// order); nothing is kept here.
-        /// A link seen twice means the server ignores offset: an invalid response.
+        /// A link seen twice means the server ignores offset: an invalid response (the same <see cref="OffsetCheck"/> as
+        /// <see cref="ListPager{T}"/>'s).
         /// </summary>
         public static async Task<int> ReadAllAsync(OmiseClient client, int parallelism, Action<Link, long> take, CancellationToken cancellationToken,
             DateTime? from = null, int? maxAttempts = null)
@@ -194,14 +220,14 @@ namespace Omise.Core
             var first = await client.ListLinksAsync(new ListQuery { Limit = ListQuery.MaxLimit, From = from }, maxAttempts, cancellationToken).ConfigureAwait(false);
             var total = first.Total!.Value;
             var to = first.To;
-            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var seen = new OffsetCheck(LinksPath);
             var gate = new object();
             void Hand(List<Link> items, int offset)
             {
                 lock (gate)
                     for (var i = 0; i < items.Count; i++)
                     {
-                        if (!seen.Add(items[i].Id)) throw Repeated(offset);
+                        seen.See(items[i].Id, offset);
                         take(items[i], (long)offset + i);
                     }
             }
@@ -230,8 +256,5 @@ namespace Omise.Core
             return seen.Count;
         }
 
-        internal static OmiseApiException Repeated(int offset) => new OmiseApiException(OmiseFailureKind.InvalidResponse, 200, "invalid_response",
-            $"The Omise API answered GET /links at offset {offset} with links it had already listed (the server ignores offset); the walk stops here instead of looping.",
-            method: "GET", path: "/links");
     }
 }

@@ -92,9 +92,15 @@ namespace Omise.Core
             }
             catch (OmiseApiException lookupFailure)
             {
+                const string Settle = "nothing was sent again. Run the same input with -ReuseExisting to settle it without a duplicate.";
+                // A refused key (or proxy credentials) keeps its own status and code, so the cmdlets' one path for it
+                // (OmiseCmdlet.WriteApiError) ends the run instead of reporting the create's 5xx row after row.
+                if (lookupFailure.IsKeyRefused || lookupFailure.IsProxyAuthenticationRequired)
+                    throw new OmiseApiException(lookupFailure.Kind, lookupFailure.StatusCode, lookupFailure.Code,
+                        $"{failure.Message} The link may or may not have been created, and looking for it was refused ({lookupFailure.Message}); " + Settle,
+                        lookupFailure.Location, lookupFailure.Method, lookupFailure.Path, lookupFailure.RetryAfter, failure);
                 throw new OmiseApiException(failure.Kind, failure.StatusCode, failure.Code,
-                    $"{failure.Message} The link may or may not have been created, and looking for it failed too ({lookupFailure.Message}); " +
-                    "nothing was sent again. Run the same input with -ReuseExisting to settle it without a duplicate.",
+                    $"{failure.Message} The link may or may not have been created, and looking for it failed too ({lookupFailure.Message}); " + Settle,
                     failure.Location, failure.Method, failure.Path, failure.RetryAfter, failure);
             }
         }

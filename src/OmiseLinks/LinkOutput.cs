@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Management.Automation;
+using Omise.Core;
 using Omise.Core.Models;
 
 namespace OmiseLinks
@@ -8,9 +9,10 @@ namespace OmiseLinks
     /// <summary>
     /// How links and charges reach the pipeline. Type name OmiseLinks.Link (or OmiseLinks.Link#Reference when the input
     /// carried a reference, so the table shows that column only then). On top of the API's fields:
-    /// Reference (the input row's), Reused (New-OmiseLink), AmountText ("1,500.50 THB"), and the times as text in ISO 8601
-    /// with the local offset ("2026-12-01T13:17:02+07:00"): a person reads local time, and Export-Csv writes the same
-    /// unambiguous text whatever the culture (a DateTime would be written as "1/12/2569 06:17:02" under th-TH).
+    /// Reference (the input row's), Reused (New-OmiseLink), AmountText ("1,500.50 THB"), a link's Status (unpaid, paid, multi,
+    /// removed), and the times as <see cref="OmiseLinks.Timestamp"/>: they compare and sort as times against Get-Date, and print
+    /// and export as ISO 8601 with the local offset ("2026-12-01T13:17:02+07:00") whatever the culture (a DateTime would be
+    /// written as "1/12/2569 06:17:02" under th-TH).
     /// </summary>
     internal static class LinkOutput
     {
@@ -34,15 +36,16 @@ namespace OmiseLinks
             p.Add(new PSNoteProperty("Amount", link.Amount));
             p.Add(new PSNoteProperty("Currency", link.Currency));
             p.Add(new PSNoteProperty("AmountText", FormatMoney(link.Amount, link.Currency)));
+            p.Add(new PSNoteProperty("Status", StatusOf(link)));
             p.Add(new PSNoteProperty("Used", link.Used));
             p.Add(new PSNoteProperty("Multiple", link.Multiple));
             p.Add(new PSNoteProperty("Title", link.Title));
             p.Add(new PSNoteProperty("Description", link.Description));
             p.Add(new PSNoteProperty("PaymentUri", link.PaymentUri));
-            p.Add(new PSNoteProperty("CreatedAt", Timestamp(link.CreatedAt)));
-            p.Add(new PSNoteProperty("UsedAt", Timestamp(link.UsedAt)));
+            p.Add(new PSNoteProperty("CreatedAt", Timestamp.FromUtc(link.CreatedAt)));
+            p.Add(new PSNoteProperty("UsedAt", Timestamp.FromUtc(link.UsedAt)));
             p.Add(new PSNoteProperty("Deleted", link.Deleted));
-            p.Add(new PSNoteProperty("DeletedAt", Timestamp(link.DeletedAt)));
+            p.Add(new PSNoteProperty("DeletedAt", Timestamp.FromUtc(link.DeletedAt)));
             p.Add(new PSNoteProperty("Charges", link.Charges));
             return output;
         }
@@ -65,32 +68,33 @@ namespace OmiseLinks
             p.Add(new PSNoteProperty("Status", charge.Status));
             p.Add(new PSNoteProperty("Authorized", charge.Authorized));
             p.Add(new PSNoteProperty("Paid", charge.Paid));
-            p.Add(new PSNoteProperty("PaidAt", Timestamp(charge.PaidAt)));
+            p.Add(new PSNoteProperty("PaidAt", Timestamp.FromUtc(charge.PaidAt)));
             p.Add(new PSNoteProperty("Transaction", charge.Transaction));
             p.Add(new PSNoteProperty("Link", charge.Link));
             p.Add(new PSNoteProperty("RefundedAmount", charge.RefundedAmount));
             p.Add(new PSNoteProperty("FailureCode", charge.FailureCode));
             p.Add(new PSNoteProperty("FailureMessage", charge.FailureMessage));
-            p.Add(new PSNoteProperty("CreatedAt", Timestamp(charge.CreatedAt)));
+            p.Add(new PSNoteProperty("CreatedAt", Timestamp.FromUtc(charge.CreatedAt)));
             return output;
         }
 
-        /// <summary>ISO 8601 with the local offset, seconds precision: "2026-12-01T13:17:02+07:00". Null stays null.</summary>
-        public static string? Timestamp(DateTime? utc)
-        {
-            if (utc == null) return null;
-            var value = DateTime.SpecifyKind(utc.Value, DateTimeKind.Utc);
-            return new DateTimeOffset(value).ToLocalTime().ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
-        }
+        /// <summary>
+        /// What a person asks of a link: removed (deleted), multi (multiple-use, payable until removed), paid (a single-use
+        /// link that was paid) or unpaid. The default table's Status column, and a property for Where-Object and Export-Csv.
+        /// </summary>
+        public static string StatusOf(Link link) =>
+            link.Deleted ? "removed" : link.Multiple ? "multi" : link.Used ? "paid" : "unpaid";
 
-        /// <summary>"1,500.50 THB": what a person reads in tables, -WhatIf and errors (JPY has no subunit).</summary>
+        /// <summary>"1,500.50 THB", "1,500 JPY": what a person reads in tables, -WhatIf and errors.</summary>
         public static string FormatMoney(long amount, string currency)
         {
             var upper = currency.ToUpperInvariant();
-            if (upper == "JPY") return amount.ToString("N0", CultureInfo.InvariantCulture) + " " + upper;
-            var units = amount / 100;
-            var cents = amount % 100;
-            return units.ToString("N0", CultureInfo.InvariantCulture) + "." + cents.ToString("00", CultureInfo.InvariantCulture) + " " + upper;
+            var digits = LinkFields.MinorDigits(currency);
+            if (digits == 0) return amount.ToString("N0", CultureInfo.InvariantCulture) + " " + upper;
+            var scale = (long)Math.Pow(10, digits);
+            var units = amount / scale;
+            var minor = amount % scale;
+            return units.ToString("N0", CultureInfo.InvariantCulture) + "." + minor.ToString(new string('0', digits), CultureInfo.InvariantCulture) + " " + upper;
         }
     }
 }

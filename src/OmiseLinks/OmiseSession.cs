@@ -14,7 +14,7 @@ namespace OmiseLinks
             Client = client;
             AccountId = accountId;
             AccountEmail = accountEmail;
-            ConnectedAt = LinkOutput.Timestamp(DateTime.UtcNow)!;
+            ConnectedAt = Timestamp.FromUtc(DateTime.UtcNow)!.ToString();
         }
 
         internal OmiseClient Client { get; }

@@ -128,7 +128,7 @@ namespace OmiseLinks
         /// <summary>
         /// One warning for the end of a run with failed or skipped rows, naming them; null when every row made its link.
         /// </summary>
-        public string? Summary()
+        public string? FailedRowsWarning()
         {
             var parts = new List<string>();
             if (Failed > 0)

@@ -264,6 +264,25 @@ public class LinkCreatorLookUpTests
         Assert.Contains("looking for it failed too", error.Message);
         Assert.Contains("-ReuseExisting", error.Message);
     }
+
+    [Fact]
+    public async Task A_key_refused_during_the_look_up_stays_a_401_so_the_cmdlet_ends_the_run_on_it()
+    {
+        var http = new HandcraftedHttp(request => request.Method == HttpMethod.Post
+            ? HandcraftedHttp.Json(HttpStatusCode.InternalServerError, """{"object":"error","code":"internal_error","message":"boom"}""")
+            : HandcraftedHttp.Json(HttpStatusCode.Unauthorized, """{"object":"error","code":"authentication_failure","message":"authentication failed"}"""));
+        using var client = HandcraftedHttp.Client(http, new RetryPolicy { MaxAttempts = 2, BaseDelay = TimeSpan.FromMilliseconds(1) });
+        var creator = new LinkCreator(client, new LinkCreatorOptions { MaxAttempts = 3 });
+
+        var error = await Assert.ThrowsAsync<OmiseApiException>(() => creator.CreateAsync(new LinkCreateRequest(1, "thb", "t", "d", false), CancellationToken.None));
+
+        Assert.Equal(401, error.StatusCode);
+        Assert.True(error.IsKeyRefused);
+        Assert.Equal("authentication_failure", error.Code);
+        Assert.Contains("may or may not have been created", error.Message);
+        Assert.Contains("-ReuseExisting", error.Message);
+        Assert.Single(http.Sent, s => s.Request.Method == HttpMethod.Post);
+    }
 }
 
 public class OrderedWorkTests

@@ -26,6 +26,21 @@ public class ConnectOmiseTests
     }
 
     [Fact]
+    public async Task TimeoutSec_takes_1_to_120_as_no_call_may_last_longer_than_120_s()
+    {
+        await using var bed = await TestBed.StartAsync(connect: false);
+
+        var refused = bed.Run("Connect-Omise -SecretKey $key -ApiUri $api -TimeoutSec 121");
+        var longest = bed.Run("Connect-Omise -SecretKey $key -ApiUri $api -TimeoutSec 120");
+
+        var error = Assert.Single(refused.Errors);
+        Assert.StartsWith("ParameterArgumentValidationError", error.FullyQualifiedErrorId);
+        Assert.Contains("120", error.ToString());
+        Assert.Equal(1L, bed.Emulator.RequestCount); // only the accepted one checked its key (GET /account)
+        Assert.Empty(longest.Errors);
+    }
+
+    [Fact]
     public async Task Credential_password_is_the_key_as_in_an_Azure_Automation_credential_asset()
     {
         await using var bed = await TestBed.StartAsync(connect: false);

@@ -36,7 +36,7 @@ public class NewOmiseLinkTests
             Assert.StartsWith("https://link.omise.co/", (string)link.Properties["PaymentUri"].Value);
         }
         var names = result.Output[0].Properties.Select(p => p.Name).ToArray();
-        Assert.Equal(["Reference", "Reused", "Id", "LiveMode", "Location", "Amount", "Currency", "AmountText", "Used", "Multiple", "Title", "Description",
+        Assert.Equal(["Reference", "Reused", "Id", "LiveMode", "Location", "Amount", "Currency", "AmountText", "Status", "Used", "Multiple", "Title", "Description",
             "PaymentUri", "CreatedAt", "UsedAt", "Deleted", "DeletedAt", "Charges"], names);
         Assert.Equal(12, bed.Emulator.Links.Count);
         Assert.All(bed.Emulator.Links, l => Assert.Contains(l.Currency, new[] { "THB", "USD" }));

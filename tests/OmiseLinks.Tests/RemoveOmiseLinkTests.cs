@@ -5,6 +5,24 @@ namespace OmiseLinks.Tests;
 public class RemoveOmiseLinkTests
 {
     [Fact]
+    public async Task A_refused_key_while_reading_the_link_to_describe_it_ends_the_command_instead_of_a_bare_what_if()
+    {
+        await using var bed = await TestBed.StartAsync(connect: false);
+        var kept = bed.Emulator.AddLink(100, "thb", "Kept", "d", false);
+        bed.Shell.SetVariable("id", kept.Id);
+
+        var result = bed.Run("""
+            Connect-Omise -SecretKey (ConvertTo-SecureString 'skey_test_n0tth3k3y0000000000' -AsPlainText -Force) -ApiUri $api -SkipValidation
+            Remove-OmiseLink $id, $id -WhatIf
+            """);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(ErrorCategory.AuthenticationError, error.CategoryInfo.Category);
+        Assert.DoesNotContain(bed.Shell.Host.Lines, l => l.StartsWith("What if:"));
+        Assert.False(bed.Emulator.Links.Single().Deleted);
+    }
+
+    [Fact]
     public async Task WhatIf_on_an_unknown_id_says_not_found_instead_of_offering_to_remove_it()
     {
         await using var bed = await TestBed.StartAsync();

@@ -15,7 +15,11 @@ namespace OmiseLinks.Binding
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class LinkIdAttribute : ArgumentTransformationAttribute
     {
-        private static readonly string[] IdProperties = { "Id", "LinkId" };
+        /// <summary>The other name of every -Id parameter: [Alias(LinkIdAttribute.Alias)].</summary>
+        public const string Alias = "LinkId";
+
+        /// <summary>The columns of a row that hold a link id, in the order they are read: -Id's name, then its alias.</summary>
+        internal static readonly string[] Columns = { "Id", Alias };
 
         public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
         {
@@ -42,7 +46,7 @@ namespace OmiseLinks.Binding
                 case null: throw Fail("an empty link id");
             }
             var row = input as PSObject ?? PSObject.AsPSObject(value);
-            foreach (var name in IdProperties)
+            foreach (var name in Columns)
             {
                 var property = row.Properties[name];
                 if (property == null) continue;

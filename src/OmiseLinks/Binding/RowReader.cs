@@ -27,9 +27,6 @@ namespace OmiseLinks.Binding
             }
         }
 
-        /// <summary>The column names that feed a parameter: its name, then its aliases.</summary>
-        public IReadOnlyList<string> NamesOf(string parameter) => _names[parameter];
-
         /// <summary>The value of the row's column for <paramref name="parameter"/>; null when the row has no such column.</summary>
         public object? Get(PSObject? row, string parameter)
         {

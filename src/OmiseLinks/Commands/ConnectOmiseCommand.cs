@@ -67,7 +67,7 @@ namespace OmiseLinks.Commands
 
         /// <summary>How long one request may take, answer and body included (default 60 s, as Omise's own libraries).</summary>
         [Parameter]
-        [ValidateRange(1, 600)]
+        [ValidateRange(1, 120)]
         public int TimeoutSec { get; set; } = 60;
 
         /// <summary>Do not check the key with GET /account now.</summary>

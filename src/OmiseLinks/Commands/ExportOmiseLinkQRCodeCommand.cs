@@ -47,7 +47,7 @@ namespace OmiseLinks.Commands
 
         /// <summary>The link id: names the file when there is no reference.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("LinkId")]
+        [Alias(LinkIdAttribute.Alias)]
         [AllowNull]
         [AllowEmptyString]
         public string? Id { get; set; }

@@ -14,7 +14,7 @@ namespace OmiseLinks.Commands
     {
         /// <summary>The id of the link whose charges to get (link_...); ids, links and rows with an Id or LinkId column can be piped in.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("LinkId")]
+        [Alias(LinkIdAttribute.Alias)]
         [LinkId]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(LinkIdCompleter))]

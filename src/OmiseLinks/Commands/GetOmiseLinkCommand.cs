@@ -21,7 +21,7 @@ namespace OmiseLinks.Commands
 
         /// <summary>The id of a link to get (link_...); ids, links and rows with an Id or LinkId column can be piped in.</summary>
         [Parameter(ParameterSetName = IdSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("LinkId")]
+        [Alias(LinkIdAttribute.Alias)]
         [LinkId]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(LinkIdCompleter))]

@@ -594,7 +594,7 @@ namespace OmiseLinks.Commands
         {
             if (row != null)
             {
-                foreach (var name in new[] { "Id", "LinkId" })
+                foreach (var name in LinkIdAttribute.Columns)
                     if (row.Properties[name]?.Value?.ToString()?.Trim() is string id && Identifiers.IsLinkId(id))
                         return ("AlreadyALink", "already a link",
                             $"The row is a payment link already ({name} {id}): it looks like a links file fed back in. Get-OmiseLink shows that link; nothing was sent.");
@@ -698,7 +698,7 @@ namespace OmiseLinks.Commands
             WhileRunning(() => { ReleaseHeld(); WriteFinished(wait: true); });
             WhileRunning(WriteAlreadyRun);
             if (_progress.Shown) WriteProgress(RunProgress.Completed());
-            var summary = _progress.Summary();
+            var summary = _progress.FailedRowsWarning();
             if (summary != null && _rowNumber > 0) WriteWarning(summary);
             _endReported = true;
             WriteSummaryLine(viaHost: false);

@@ -20,7 +20,7 @@ namespace OmiseLinks.Commands
     {
         /// <summary>The id of a link to remove (link_...); ids, links and rows with an Id or LinkId column can be piped in.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("LinkId")]
+        [Alias(LinkIdAttribute.Alias)]
         [LinkId]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(LinkIdCompleter))]
@@ -59,33 +59,46 @@ namespace OmiseLinks.Commands
                 }
                 catch (OmiseApiException ex)
                 {
-                    var removed = ex.StatusCode == 404 ? RemovedAlready(id) : null;
+                    Link? removed = null;
+                    OmiseApiException? readFailure = null;
+                    if (ex.StatusCode == 404) removed = RemovedAlready(id, out readFailure);
+                    // A refused key while reading goes the one way a refused key goes: it ends the command.
+                    if (readFailure != null && (readFailure.IsKeyRefused || readFailure.IsProxyAuthenticationRequired))
+                        WriteApiError(readFailure, id, $"Could not remove the link {Named(id, reference)}");
                     if (removed != null)
                     {
                         // Removing what is gone already is the state asked for: a removal script can be run again.
-                        var when = removed.DeletedAt.HasValue ? " at " + LinkOutput.Timestamp(removed.DeletedAt.Value) : string.Empty;
+                        var when = removed.DeletedAt.HasValue ? " at " + Timestamp.FromUtc(removed.DeletedAt) : string.Empty;
                         WriteWarning($"The link {Named(removed.Id, reference)} ('{removed.Title}', {LinkOutput.FormatMoney(removed.Amount, removed.Currency)}) was removed already{when}; nothing to do.");
                         ResolveSession().ForgetLink(removed.Id);
                         if (PassThru) WriteLink(removed, reference);
                         continue;
                     }
-                    var context = ex.StatusCode == 404
-                        ? $"Could not remove the link {Named(id, reference)}: there is no such link"
-                        : $"Could not remove the link {Named(id, reference)}";
+                    var context = ex.StatusCode != 404 ? $"Could not remove the link {Named(id, reference)}"
+                        : readFailure == null ? $"Could not remove the link {Named(id, reference)}: there is no such link"
+                        : $"Could not remove the link {Named(id, reference)}: reading it to tell whether it was removed already failed ({readFailure.Message})";
                     WriteApiError(ex, id, context);
                 }
             }
         }
 
-        /// <summary>After a 404 to DELETE: the link when the API still has it as removed (Deleted), else null (no such link).</summary>
-        private Link? RemovedAlready(string id)
+        /// <summary>
+        /// After a 404 to DELETE: the link when the API still has it as removed (Deleted), else null: no such link, or
+        /// <paramref name="failure"/> when the read itself failed (other than 404).
+        /// </summary>
+        private Link? RemovedAlready(string id, out OmiseApiException? failure)
         {
+            failure = null;
             try
             {
                 var link = Run(ct => Client.GetLinkAsync(id, ct));
                 return link.Deleted ? link : null;
             }
-            catch (OmiseApiException) { return null; }
+            catch (OmiseApiException ex)
+            {
+                if (ex.StatusCode != 404) failure = ex;
+                return null;
+            }
         }
 
         /// <summary>"link_x [INV-1007] 'Invoice 1007' 1,500.50 THB, unpaid": what a person confirms.</summary>
@@ -97,8 +110,13 @@ namespace OmiseLinks.Commands
             var link = Id.Length == 1 ? InputObject?.BaseObject as Link : null;
             if (link == null)
             {
+                // 404 goes on to the caller (no such link), and so does a refused key (it ends the command); any other
+                // failure only costs the description.
                 try { link = Run(ct => Client.GetLinkAsync(id, ct)); }
-                catch (OmiseApiException ex) when (ex.StatusCode != 404) { }
+                catch (OmiseApiException ex) when (ex.StatusCode != 404 && !ex.IsKeyRefused && !ex.IsProxyAuthenticationRequired)
+                {
+                    WriteWarning($"Could not read the link {Named(id, reference)} to describe it ({ex.Message}); it is named by its id only.");
+                }
             }
             if (link != null)
             {
