@@ -294,10 +294,15 @@ public class ReuseTests
         server.Store(multi, DateTime.UtcNow.AddDays(-1), used: true);
         using var client = ScriptedLinks.Client(server.Handler);
         var creator = new LinkCreator(client, new LinkCreatorOptions { ReuseExisting = true });
+        var request = new LinkCreateRequest(5000, "thb", "Invoice 1", "d", false);
 
-        var invoice = await creator.CreateAsync(new LinkCreateRequest(5000, "thb", "Invoice 1", "d", false), CancellationToken.None);
+        // The paid invoice is refused (never reused, never linked again); -AllowDuplicate (RefusePaid false) links it anew.
+        var refused = await Assert.ThrowsAsync<AlreadyPaidException>(() => creator.CreateAsync(request, CancellationToken.None));
+        var anew = new LinkCreator(client, new LinkCreatorOptions { ReuseExisting = true, RefusePaid = false });
+        var invoice = await anew.CreateAsync(request, CancellationToken.None);
         var donations = await creator.CreateAsync(new LinkCreateRequest(5000, "thb", "Donations", "d", true), CancellationToken.None);
 
+        Assert.Contains("already paid: link_test_0000000000000000001", refused.Message);
         Assert.Equal(LinkOrigin.Created, invoice.Origin);
         Assert.False(invoice.Link.Used);
         Assert.Equal(LinkOrigin.Reused, donations.Origin);
