@@ -48,6 +48,9 @@ namespace OmiseLinks
         public long MayExist { get; private set; }
         public long NeverSent { get; private set; }
 
+        /// <summary>"test" or "live": the summary says which account kind the links were made in.</summary>
+        public string? Mode { get; set; }
+
         /// <summary>How many rows the run has in all, when known (an array given as -InputObject); null for a stream.</summary>
         public long? Total { get; set; }
 
@@ -204,7 +207,7 @@ namespace OmiseLinks
                 parts.AddRange(EarlyEndParts(compact: false));
             }
             parts.Add(string.Format(CultureInfo.InvariantCulture, "{0:0.0} s", _clock.Elapsed.TotalSeconds));
-            return "New-OmiseLink summary: " + string.Join("; ", parts) + ".";
+            return "New-OmiseLink summary: " + string.Join("; ", parts) + (Mode != null ? $" ({Mode} mode)" : "") + ".";
         }
 
         private static string Ranges(List<long> rows)

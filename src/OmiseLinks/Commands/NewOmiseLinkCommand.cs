@@ -205,6 +205,7 @@ namespace OmiseLinks.Commands
         {
             _givenOnCommandLine = RowFields.Where(MyInvocation.BoundParameters.ContainsKey).ToArray();
             var session = ResolveSession();
+            _progress.Mode = session.Mode.ToLowerInvariant();
             _creator = new LinkCreator(session.Client, new LinkCreatorOptions
             {
                 ReuseExisting = ReuseExisting.IsPresent,
