@@ -155,3 +155,71 @@ exit (10 * `$first + `$LASTEXITCODE)
         Get-Content $redirected -Raw | Should -Match 'Row 2 \(RB-002\): Amount'
     }
 }
+
+Describe 'examples/runbook.ps1 in a simulated Azure Automation job' {
+    BeforeAll {
+        # What Azure Automation provides a runbook: Get-AutomationPSCredential and $PSPrivateMetadata.JobId. The template is
+        # run with & as the job runs it; its Output stream (what Get-AzAutomationJobOutput returns) is kept apart from
+        # everything else the process printed, and an exception ending the job is noted as the job's failure.
+        # OMISE_SECRET_KEY holds a wrong key: the run must take the key from the credential asset.
+        function Invoke-AutomationJob([string] $Parameters) {
+            $outputFile = Join-Path $work ('job-output-' + [guid]::NewGuid().ToString('N') + '.json')
+            $wrapper = Join-Path $work ('job-' + [guid]::NewGuid().ToString('N') + '.ps1')
+            Set-Content -Path $wrapper -Encoding UTF8 -Value @"
+function Get-AutomationPSCredential([string] `$Name) {
+    if (`$Name -ne 'OmiseSecretKey') { throw "No credential asset `$Name" }
+    New-Object System.Management.Automation.PSCredential('omise', (ConvertTo-SecureString '$($emulator.SecretKey)' -AsPlainText -Force))
+}
+`$PSPrivateMetadata = @{ JobId = [guid]::NewGuid() }
+`$failure = `$null
+`$records = New-Object System.Collections.Generic.List[object]
+try {
+    & '$runbook' $Parameters | ForEach-Object {
+        if (`$_ -is [string]) { `$records.Add(@{ Kind = 'text'; Text = `$_ }) }
+        elseif (`$_.PSObject.TypeNames -contains 'OmiseLinks.Link') { `$records.Add(@{ Kind = 'link'; Id = `$_.Id; Reference = `$_.Reference; PaymentUri = `$_.PaymentUri }) }
+        else { `$records.Add(@{ Kind = `$_.GetType().FullName }) }
+    }
+}
+catch { `$failure = `$_.Exception.Message }
+ConvertTo-Json -Depth 3 -InputObject @{ Output = `$records.ToArray(); Failure = `$failure } | Set-Content -Path '$outputFile' -Encoding UTF8
+"@
+            $run = Invoke-Runbook -File $wrapper -Key 'skey_test_0000000000wrongenvkey'
+            $job = Get-Content $outputFile -Raw | ConvertFrom-Json
+            [pscustomobject]@{ Run = $run; Output = @($job.Output); Failure = $job.Failure; Json = (Get-Content $outputFile -Raw) }
+        }
+    }
+    BeforeEach { Reset-TestEmulator -Emulator $emulator }
+
+    It 'takes the CSV text as -InputCsv and writes the links, then the summary, to the Output stream' {
+        $csvText = (Get-Content (New-InvoiceFile 'aa-good.csv' 3) -Raw) -replace "'", "''"
+        $links = Join-Path $work 'aa-good-links.csv'
+
+        $job = Invoke-AutomationJob "-InputCsv '$csvText' -OutputPath '$links'"
+
+        $job.Failure | Should -BeNullOrEmpty -Because $job.Run.Text
+        $job.Output.Count | Should -Be 4
+        $job.Output[0..2].Kind | Should -Be @('link', 'link', 'link')
+        $job.Output[0..2].Reference | Should -Be @('RB-001', 'RB-002', 'RB-003')
+        $job.Output[0..2].PaymentUri | Should -Match '^https://'
+        $job.Output[3].Kind | Should -Be 'text'
+        $job.Output[3].Text | Should -Match '^New-OmiseLink summary: 3 rows; 3 links written: 3 created; 0 failed;'
+        @(Import-Csv $links).Id | Should -Be $job.Output[0..2].Id
+        $job.Run.Text + $job.Json | Should -Not -Match ([regex]::Escape($emulator.SecretKey))
+        Get-ServerLinkCount | Should -Be 3
+    }
+
+    It 'takes a webhook''s body, and a failed row ends the job with an exception holding the summary' {
+        $csvText = Get-Content (New-InvoiceFile 'aa-bad.csv' 3 -BadRow 2) -Raw
+        # The PowerShell 7 runtime hands the webhook's data to the runbook as JSON text.
+        $webhook = (ConvertTo-Json -Compress -InputObject @{ WebhookName = 'invoices'; RequestBody = $csvText; RequestHeader = @{} }) -replace "'", "''"
+
+        $job = Invoke-AutomationJob "-WebhookData '$webhook' -OutputPath '$(Join-Path $work 'aa-bad-links.csv')'"
+
+        $job.Failure | Should -Match 'did not complete cleanly \(code 1\): New-OmiseLink summary: 3 rows; 2 links written: 2 created; 1 failed: row 2 RB-002 \(amount\)'
+        @($job.Output | Where-Object Kind -eq 'link').Reference | Should -Be @('RB-001', 'RB-003')
+        @($job.Output | Where-Object Kind -eq 'text').Text | Should -Match '^New-OmiseLink summary: 3 rows; 2 links written'
+        $job.Run.Text | Should -Match 'Row 2 \(RB-002\): Amount'
+        $job.Run.Text + $job.Json | Should -Not -Match ([regex]::Escape($emulator.SecretKey))
+        Get-ServerLinkCount | Should -Be 2
+    }
+}
