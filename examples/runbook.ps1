@@ -40,7 +40,7 @@
 .EXAMPLE
     pwsh -NonInteractive -File ./runbook.ps1 -InputPath invoices.csv -OutputPath links.csv > run.log 2>&1; echo $?
 
-    From bash (or cmd.exe: echo %ERRORLEVEL%): the log holds everything the run printed.
+    From bash (in cmd.exe, echo %ERRORLEVEL% instead of echo $?): the log holds everything the run printed.
 
 .EXAMPLE
     pwsh -NonInteractive -File ./runbook.ps1 -InputPath invoices.csv -OutputPath links.csv *> run.log; $LASTEXITCODE
@@ -48,7 +48,7 @@
     From PowerShell: *> is PowerShell's redirection of every stream.
 
 .EXAMPLE
-    Start-AzAutomationRunbook -AutomationAccountName ops -ResourceGroupName rg -Name New-PaymentLinks -Parameters @{ InputCsv = (Get-Content invoices.csv -Raw) }
+    Start-AzAutomationRunbook -AutomationAccountName ops -ResourceGroupName rg -Name New-PaymentLinks -Parameters @{ InputCsv = (Get-Content invoices.csv -Raw -Encoding UTF8) }
 
     Azure Automation: the CSV text as a runbook parameter; Get-AzAutomationJobOutput then returns the links and the summary.
 #>
