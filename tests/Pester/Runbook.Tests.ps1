@@ -273,3 +273,152 @@ while (`$true) { Start-Sleep -Milliseconds 100 }
         $result.Text | Should -Not -Match 'SIGTERM'
     }
 }
+
+Describe 'examples/runbook.ps1 in a simulated Azure Automation job' {
+    BeforeAll {
+        # What Azure Automation provides a runbook: Get-AutomationPSCredential and $PSPrivateMetadata.JobId. The template is
+        # run with & as the job runs it; its Output stream (what Get-AzAutomationJobOutput returns) is kept apart from
+        # everything else the process printed, and an exception ending the job is noted as the job's failure.
+        # OMISE_SECRET_KEY holds a wrong key: the run must take the key from the credential asset.
+        function Invoke-AutomationJob([string] $Parameters) {
+            $outputFile = Join-Path $work ('job-output-' + [guid]::NewGuid().ToString('N') + '.json')
+            $wrapper = Join-Path $work ('job-' + [guid]::NewGuid().ToString('N') + '.ps1')
+            Set-Content -Path $wrapper -Encoding UTF8 -Value @"
+function Get-AutomationPSCredential([string] `$Name) {
+    if (`$Name -ne 'OmiseSecretKey') { throw "No credential asset `$Name" }
+    New-Object System.Management.Automation.PSCredential('omise', (ConvertTo-SecureString '$($emulator.SecretKey)' -AsPlainText -Force))
+}
+`$PSPrivateMetadata = @{ JobId = [guid]::NewGuid() }
+`$failure = `$null
+`$records = New-Object System.Collections.Generic.List[object]
+try {
+    & '$runbook' $Parameters | ForEach-Object {
+        if (`$_ -is [string]) { `$records.Add(@{ Kind = 'text'; Text = `$_ }) }
+        elseif (`$_.PSObject.TypeNames -contains 'OmiseLinks.Link') { `$records.Add(@{ Kind = 'link'; Id = `$_.Id; Reference = `$_.Reference; PaymentUri = `$_.PaymentUri }) }
+        else { `$records.Add(@{ Kind = `$_.GetType().FullName }) }
+    }
+}
+catch { `$failure = `$_.Exception.Message }
+ConvertTo-Json -Depth 3 -InputObject @{ Output = `$records.ToArray(); Failure = `$failure } | Set-Content -Path '$outputFile' -Encoding UTF8
+"@
+            $run = Invoke-Runbook -File $wrapper -Key 'skey_test_0000000000wrongenvkey'
+            $job = Get-Content $outputFile -Raw | ConvertFrom-Json
+            [pscustomobject]@{ Run = $run; Output = @($job.Output); Failure = $job.Failure; Json = (Get-Content $outputFile -Raw) }
+        }
+    }
+    BeforeEach { Reset-TestEmulator -Emulator $emulator }
+
+    It 'takes the CSV text as -InputCsv and writes the links, then the summary, to the Output stream' {
+        $csvText = (Get-Content (New-InvoiceFile 'aa-good.csv' 3) -Raw) -replace "'", "''"
+        $links = Join-Path $work 'aa-good-links.csv'
+
+        $job = Invoke-AutomationJob "-InputCsv '$csvText' -OutputPath '$links'"
+
+        $job.Failure | Should -BeNullOrEmpty -Because $job.Run.Text
+        $job.Output.Count | Should -Be 4
+        $job.Output[0..2].Kind | Should -Be @('link', 'link', 'link')
+        $job.Output[0..2].Reference | Should -Be @('RB-001', 'RB-002', 'RB-003')
+        $job.Output[0..2].PaymentUri | Should -Match '^https://'
+        $job.Output[3].Kind | Should -Be 'text'
+        $job.Output[3].Text | Should -Match '^New-OmiseLink summary: 3 rows; 3 links written: 3 created; 0 failed;'
+        @(Import-Csv $links).Id | Should -Be $job.Output[0..2].Id
+        $job.Run.Text + $job.Json | Should -Not -Match ([regex]::Escape($emulator.SecretKey))
+        Get-ServerLinkCount | Should -Be 3
+    }
+
+    It 'takes a webhook''s body, and a failed row ends the job with an exception holding the summary' {
+        $csvText = Get-Content (New-InvoiceFile 'aa-bad.csv' 3 -BadRow 2) -Raw
+        # The PowerShell 7 runtime hands the webhook's data to the runbook as JSON text.
+        $webhook = (ConvertTo-Json -Compress -InputObject @{ WebhookName = 'invoices'; RequestBody = $csvText; RequestHeader = @{} }) -replace "'", "''"
+
+        $job = Invoke-AutomationJob "-WebhookData '$webhook' -OutputPath '$(Join-Path $work 'aa-bad-links.csv')'"
+
+        $job.Failure | Should -Match 'did not complete cleanly \(code 1\): New-OmiseLink summary: 3 rows; 2 links written: 2 created; 1 failed: row 2 RB-002 \(amount\)'
+        @($job.Output | Where-Object Kind -eq 'link').Reference | Should -Be @('RB-001', 'RB-003')
+        @($job.Output | Where-Object Kind -eq 'text').Text | Should -Match '^New-OmiseLink summary: 3 rows; 2 links written'
+        $job.Run.Text | Should -Match 'Row 2 \(RB-002\): Amount'
+        $job.Run.Text + $job.Json | Should -Not -Match ([regex]::Escape($emulator.SecretKey))
+        Get-ServerLinkCount | Should -Be 2
+    }
+}
+
+Describe 'README''s runbook lines, as written, in bash and in pwsh, from a built clone' {
+    BeforeAll {
+        # A clone as the README's reader has it: examples/runbook.ps1 next to the build in out/OmiseLinks, the module not
+        # installed, "pwsh" a command on the PATH. Rows 2 and 4 of the invoices are bad.
+        $clone = Join-Path $work 'clone'
+        New-Item -ItemType Directory -Path (Join-Path $clone 'examples'), (Join-Path $clone 'out') | Out-Null
+        Copy-Item -Path $runbook -Destination (Join-Path $clone 'examples')
+        Copy-Item -Path (Join-Path $repositoryRoot 'out/OmiseLinks') -Destination (Join-Path $clone 'out') -Recurse
+        Set-Content -Path (Join-Path $clone 'examples/invoices.csv') -Encoding UTF8 -Value @(
+            'invoice,amount,currency,title,description'
+            'RM-1,10001,thb,Row one,README run'
+            'RM-2,"1,500.00",thb,Row two,README run'
+            'RM-3,10003,thb,Row three,README run'
+            'RM-4,12.5,thb,Row four,README run')
+        $bin = Join-Path $work 'bin'
+        New-Item -ItemType Directory -Path $bin | Out-Null
+        $shell = Get-TestShellCommand
+        $shim = Join-Path $bin 'pwsh'
+        Set-Content -Path $shim -Value ("#!/bin/sh`nexec " + ((@($shell.File) + @($shell.Prefix) | ForEach-Object { "'$_'" }) -join ' ') + ' "$@"')
+        if (Get-Command chmod -ErrorAction Ignore) { & chmod +x $shim }
+
+        $readme = Get-Content (Join-Path $repositoryRoot 'README.md')
+        $bashLine = @($readme | Where-Object { $_ -like 'pwsh *runbook.ps1*> run.log 2>&1*' })[0]
+        $pwshLine = @($readme | Where-Object { $_ -like 'pwsh *runbook.ps1*`*> run.log*' })[0]
+
+        # Runs one README line in a shell, in the clone, with the key in the environment: what the shell printed.
+        function Invoke-ReadmeLine([string] $File, [string[]] $Arguments) {
+            Remove-Item -Path (Join-Path $clone 'run.log'), (Join-Path $clone 'links.csv') -ErrorAction SilentlyContinue
+            $start = New-Object System.Diagnostics.ProcessStartInfo
+            $start.FileName = $File
+            foreach ($argument in $Arguments) { $start.ArgumentList.Add($argument) }
+            $start.UseShellExecute = $false
+            $start.WorkingDirectory = $clone
+            $start.RedirectStandardOutput = $true
+            $start.RedirectStandardError = $true
+            $start.EnvironmentVariables['PATH'] = $bin + [System.IO.Path]::PathSeparator + $env:PATH
+            $start.EnvironmentVariables['OMISE_SECRET_KEY'] = $emulator.SecretKey
+            $start.EnvironmentVariables['OMISE_API_URI'] = $emulator.BaseUri.ToString()
+            # Only PowerShell's own modules: the template must find the clone's build by itself.
+            $start.EnvironmentVariables['PSModulePath'] = Join-Path $PSHOME 'Modules'
+            $process = [System.Diagnostics.Process]::Start($start)
+            $stderr = $process.StandardError.ReadToEndAsync()
+            $stdout = $process.StandardOutput.ReadToEnd()
+            $process.WaitForExit()
+            [pscustomobject]@{ Printed = ($stdout + $stderr.Result).Trim(); Log = [System.IO.File]::ReadAllText((Join-Path $clone 'run.log')) }
+        }
+    }
+    BeforeEach { Reset-TestEmulator -Emulator $emulator }
+
+    It 'the bash line runs in bash: exit code 1 printed, a plain-text log with one line per row error' -Skip:([Environment]::OSVersion.Platform -eq [PlatformID]::Win32NT -or -not (Get-Command bash -ErrorAction Ignore)) {
+        $bashLine | Should -Not -BeNullOrEmpty
+
+        $run = Invoke-ReadmeLine -File 'bash' -Arguments '-c', $bashLine
+
+        $run.Printed | Should -Be '1' -Because $run.Log
+        $run.Log | Should -Match 'New-OmiseLink summary: 4 rows; 2 links written: 2 created; 2 failed: row 2 RM-2 \(amount\), row 4 RM-4 \(amount\)'
+        $run.Log.IndexOf([char]27) | Should -Be -1
+        $lines = $run.Log -split '\r?\n'
+        @($lines | Where-Object { $_ -match '^runbook\.ps1: Row \d' }).Count | Should -Be 2
+        @($lines | Where-Object { $_ -match '^runbook\.ps1: Row 2 \(RM-2\): Amount .* amounts are never rounded\.$' }).Count | Should -Be 1
+        @($lines | Where-Object { $_ -match '^\s*(Line \||\d+ \||\| )' }).Count | Should -Be 0
+        $run.Log | Should -Not -Match ([regex]::Escape($emulator.SecretKey))
+        @(Import-Csv (Join-Path $clone 'links.csv')).Reference | Should -Be @('RM-1', 'RM-3')
+    }
+
+    It 'the PowerShell line runs in pwsh: $LASTEXITCODE 1 printed, a plain-text *> log with one line per row error' -Skip:([Environment]::OSVersion.Platform -eq [PlatformID]::Win32NT) {
+        $pwshLine | Should -Not -BeNullOrEmpty
+
+        $run = Invoke-ReadmeLine -File $shim -Arguments '-NoProfile', '-NonInteractive', '-Command', $pwshLine
+
+        $run.Printed | Should -Be '1' -Because $run.Log
+        $run.Log | Should -Match 'New-OmiseLink summary: 4 rows; 2 links written: 2 created; 2 failed: row 2 RM-2 \(amount\), row 4 RM-4 \(amount\)'
+        $run.Log.IndexOf([char]27) | Should -Be -1
+        $lines = $run.Log -split '\r?\n'
+        @($lines | Where-Object { $_ -match '^runbook\.ps1: Row \d' }).Count | Should -Be 2
+        @($lines | Where-Object { $_ -match '^runbook\.ps1: Row 4 \(RM-4\): Amount .* amounts are never rounded\.$' }).Count | Should -Be 1
+        @($lines | Where-Object { $_ -match '^\s*(Line \||\d+ \||\| )' }).Count | Should -Be 0
+        @(Import-Csv (Join-Path $clone 'links.csv')).Reference | Should -Be @('RM-1', 'RM-3')
+    }
+}

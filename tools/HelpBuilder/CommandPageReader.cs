@@ -123,7 +123,11 @@ public static class CommandPageReader
         return new ParameterHelp { Name = name, Description = description, Metadata = metadata };
     }
 
-    /// <summary>The ```powershell block is the example's code; every other block is its remarks.</summary>
+    /// <summary>
+    /// The ```powershell block is the example's code; every other block is its remarks, except an ```output block
+    /// right after the code: that goes under the code, as a console shows it (Get-Help trims a remark's first line,
+    /// which would pull a table's header out of line with its rows; the code's first line is the command).
+    /// </summary>
     private static ExampleHelp ReadExample(MarkdownPage page, Section section)
     {
         var code = new List<string>();
@@ -131,6 +135,8 @@ public static class CommandPageReader
         foreach (var block in section.Blocks)
         {
             if (block is FencedCodeBlock fenced && IsPowerShell(fenced)) code.Add(string.Join("\n", Inlines.CodeLines(fenced)));
+            else if (block is FencedCodeBlock output && IsOutput(output) && code.Count > 0 && remarks.Count == 0)
+                code.Add(string.Join("\n", Inlines.CodeLines(output)));
             else remarks.Add(block);
         }
         if (code.Count == 0)
@@ -142,6 +148,8 @@ public static class CommandPageReader
     }
 
     public static bool IsPowerShell(FencedCodeBlock block) => string.Equals(block.Info, "powershell", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsOutput(FencedCodeBlock block) => string.Equals(block.Info, "output", StringComparison.OrdinalIgnoreCase);
 
     private static List<TypeHelp> ReadTypes(MarkdownPage page, Section section)
     {

@@ -65,7 +65,9 @@ public static class Inlines
 
     /// <summary>
     /// Blocks as paragraphs: a paragraph is one line of text, a list item one "- " paragraph,
-    /// a code block its lines indented by four spaces.
+    /// a code block its lines indented by four spaces, after a blank line in the paragraph before it.
+    /// Get-Help trims every maml:para, which takes the indent of its first line only: a code block of its own
+    /// would show a table's header line out of line with the rows under it.
     /// </summary>
     public static List<string> ToParagraphs(IEnumerable<Block> blocks, string page)
     {
@@ -95,7 +97,9 @@ public static class Inlines
                 }
                 break;
             case CodeBlock code:
-                paragraphs.Add(string.Join("\n", CodeLines(code).Select(l => l.Length == 0 ? l : "    " + l)));
+                var indented = string.Join("\n", CodeLines(code).Select(l => l.Length == 0 ? l : "    " + l));
+                if (paragraphs.Count > 0) paragraphs[^1] += "\n\n" + indented;
+                else paragraphs.Add(indented);
                 break;
             case QuoteBlock quote:
                 foreach (var child in quote) AddParagraphs(paragraphs, child, page, listPrefix);
