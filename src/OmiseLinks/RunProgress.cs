@@ -126,7 +126,17 @@ namespace OmiseLinks
 
         /// <summary>"row 7 INV-1007 (amount), row 9 INV-1009 (HTTP 400 invalid_amount), and 3 more": the failed rows, first ones first.</summary>
         private string FailedRows() =>
-            string.Join(", ", _failures.Select(f => f.Text)) + (Failed > _failures.Count ? $", and {Failed - _failures.Count} more" : "");
+            string.Join(", ", (AlreadyRun > 0 ? new[] { $"{AlreadyRun} already linked in the last 24 hours" } : Array.Empty<string>()).Concat(_failures.Select(f => f.Text))) +
+            (Failed - AlreadyRun > _failures.Count ? $", and {Failed - AlreadyRun - _failures.Count} more" : "");
+
+        /// <summary>Rows refused because this input was already run (their one AlreadyRun error names them): counted, not listed.</summary>
+        public long AlreadyRun { get; private set; }
+
+        public void CountAlreadyRun()
+        {
+            Failed++;
+            AlreadyRun++;
+        }
 
         /// <summary>
         /// One warning for the end of a run with failed or skipped rows, naming them; null when every row made its link.
@@ -134,8 +144,10 @@ namespace OmiseLinks
         public string? FailedRowsWarning()
         {
             var parts = new List<string>();
-            if (Failed > 0)
-                parts.Add($"{Failed} of {Rows} rows failed: {FailedRows()}. Each failed row is the TargetObject of its error: " +
+            // Rows told by the AlreadyRun error are not repeated here: a repeated input is told once.
+            if (Failed > AlreadyRun)
+                parts.Add($"{Failed - AlreadyRun} of {Rows} rows failed: {string.Join(", ", _failures.Select(f => f.Text))}" +
+                    (Failed - AlreadyRun > _failures.Count ? $", and {Failed - AlreadyRun - _failures.Count} more" : "") + ". Each failed row is the TargetObject of its error: " +
                     "collect them with -ErrorVariable failed, then $failed.TargetObject | Export-Csv failed.csv.");
             if (Skipped > 0)
                 parts.Add($"{Skipped} blank row(s) skipped ({Ranges(_skipped)}): nothing was created for them.");

@@ -858,7 +858,7 @@ namespace OmiseLinks.Commands
             if (error is RecentDuplicateException duplicate)
             {
                 // Told once for the run (AlreadyRun at the end), not once a row: a repeated input would print thousands.
-                _progress.CountFailure(row.Number, row.Label, "same as " + duplicate.Existing.Id);
+                _progress.CountAlreadyRun();
                 _alreadyLinked.Add((row, duplicate.Existing));
                 WriteVerbose($"{row.Name}: not created: {duplicate.Existing.Id} with the same fields was created {Timestamps.Text(duplicate.Existing.CreatedAt)} (RecentDuplicate)");
                 return;
