@@ -50,6 +50,22 @@ namespace OmiseLinks
             return output;
         }
 
+        /// <summary>
+        /// Copies the input row's other columns (e-mail, customer name...) onto the output link, after its own properties, so
+        /// one Export-Csv holds what a mail merge needs. Columns the command read, and names the link already has, are skipped.
+        /// </summary>
+        public static void AddInputColumns(PSObject output, PSObject row, Func<string, bool> readByCommand)
+        {
+            foreach (var column in row.Properties)
+            {
+                if (readByCommand(column.Name) || output.Properties[column.Name] != null) continue;
+                object? value;
+                try { value = column.Value; }
+                catch (GetValueException) { continue; }
+                output.Properties.Add(new PSNoteProperty(column.Name, value));
+            }
+        }
+
         public static PSObject Wrap(Charge charge, string? reference = null)
         {
             var output = new PSObject(charge);

@@ -39,7 +39,7 @@ public class EarlyEndTests
         Assert.Equal(Math.Min(5, unwritten.Count), unwritten.Count(l => warningStream.Contains(l.Id)));
         if (unwritten.Count > 5) Assert.Contains($"and {unwritten.Count - 5} more (the summary line names each)", warning);
         var summary = Assert.Single(result.Information, i => i.StartsWith("New-OmiseLink summary:"));
-        Assert.All(unwritten, l => Assert.Matches(l.Id + @" \(row \d+ INV-", summary));
+        Assert.All(unwritten, l => Assert.Matches(l.Id + @" \(row \d+ \(line \d+\) INV-", summary));
         // The fifth link reached Select-Object before it ended the pipeline: written, and no Ctrl+C was pressed.
         Assert.Contains("; 5 links written: 5 created;", summary);
         Assert.Contains("a later command in the pipeline needed no more rows", summary);

@@ -24,8 +24,14 @@ namespace OmiseLinks.Binding
                 if (property.GetCustomAttributes<ParameterAttribute>().FirstOrDefault() == null) continue;
                 var aliases = property.GetCustomAttributes<AliasAttribute>().SelectMany(a => a.AliasNames);
                 _names[property.Name] = new[] { property.Name }.Concat(aliases).ToArray();
+                foreach (var name in _names[property.Name]) _allNames.Add(name);
             }
         }
+
+        private readonly HashSet<string> _allNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>Whether a column of that name feeds one of the command's parameters (by name or alias).</summary>
+        public bool IsParameterColumn(string column) => _allNames.Contains(column);
 
         /// <summary>The value of the row's column for <paramref name="parameter"/>; null when the row has no such column.</summary>
         public object? Get(PSObject? row, string parameter)

@@ -116,6 +116,13 @@ namespace OmiseLinks.Commands
         public SwitchParameter AllowDuplicate { get; set; }
 
         /// <summary>
+        /// Keeps the input row's other columns (e-mail, customer name...) on the output link, after the link's own
+        /// properties, so one Export-Csv holds everything a mail merge needs. Columns New-OmiseLink reads are not repeated.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter IncludeInputColumns { get; set; }
+
+        /// <summary>
         /// The input rows. Piped rows arrive here one at a time; an array given as -InputObject $rows is read row by row
         /// (each column by parameter name or alias, as the binder would), and its count gives progress a percentage.
         /// </summary>
@@ -818,6 +825,7 @@ namespace OmiseLinks.Commands
             {
                 var outcome = task.Result;
                 var output = LinkOutput.Wrap(outcome.Link, row.Reference, outcome.Origin == LinkOrigin.Reused);
+                if (IncludeInputColumns && row.Target is PSObject input) LinkOutput.AddInputColumns(output, input, Columns.IsParameterColumn);
                 ResolveSession().RememberLink(outcome.Link.Id);
                 var how = outcome.Origin == LinkOrigin.Reused ? "reused" : outcome.Origin == LinkOrigin.Adopted ? "adopted" : "created";
                 try
