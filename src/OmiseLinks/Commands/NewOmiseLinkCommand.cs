@@ -733,8 +733,7 @@ namespace OmiseLinks.Commands
                 }
                 catch (Exception) when (Stopping) { }
             }
-            try { Host?.UI?.WriteLine(line); }
-            catch (Exception) { }
+            HostTranscript.WriteLine(Host, line);
         }
 
         /// <summary>
@@ -979,8 +978,7 @@ namespace OmiseLinks.Commands
                 catch (Exception)
                 {
                     viaHost = true;
-                    try { Host?.UI?.WriteWarningLine(warning); }
-                    catch (Exception) { }
+                    HostTranscript.WriteLine(Host, warning, warning: true);
                 }
             }
             WriteSummaryLine(viaHost);
