@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 using Omise.Core.Models;
@@ -346,7 +345,7 @@ namespace Omise.Core
                 while (true)
                 {
                     if (_closed) throw new RowAbandonedException(row.MayExist);
-                    var took = Stopwatch.StartNew();
+                    var sentAt = _client.Options.TimeProvider.GetTimestamp();
                     OmiseApiException failure;
                     row.Sending();
                     try
@@ -373,7 +372,7 @@ namespace Omise.Core
                     }
 
                     OmiseTrace.Write($"{row.Name}: POST /links failed ({OmiseClient.Describe(failure)}) and may have reached the server; looking for its link before sending anything again");
-                    var found = await _reconciler.FindAsync(row.Request, window, failure, took.Elapsed, row.Name, cancellationToken).ConfigureAwait(false);
+                    var found = await _reconciler.FindAsync(row.Request, window, failure, _client.Options.TimeProvider.GetElapsedTime(sentAt), row.Name, cancellationToken).ConfigureAwait(false);
                     if (found != null)
                     {
                         OmiseTrace.Write($"{row.Name}: found {found.Id}, created by the attempt whose answer was lost; adopting it instead of creating another");

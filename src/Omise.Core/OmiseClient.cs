@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Net;
@@ -107,7 +106,7 @@ namespace Omise.Core
         public TimeSpan ServerClockOffset => TimeSpan.FromTicks(Interlocked.Read(ref _serverClockOffsetTicks));
 
         /// <summary>Now, by the server's clock as last seen.</summary>
-        public DateTime ServerUtcNow => DateTime.UtcNow + ServerClockOffset;
+        public DateTime ServerUtcNow => _options.TimeProvider.GetUtcNow().UtcDateTime + ServerClockOffset;
 
         /// <summary>The key's account: a cheap check of a key, answered within <paramref name="within"/> (default: the call timeout) or failed.</summary>
         public Task<Account> GetAccountAsync(TimeSpan? within = null, CancellationToken cancellationToken = default) =>
@@ -159,11 +158,12 @@ namespace Omise.Core
             var policy = _options.Retry;
             budget ??= new AttemptBudget(policy.MaxAttempts);
             var callTimeout = within ?? _options.CallTimeout;
-            var deadline = Stopwatch.StartNew();
+            var time = _options.TimeProvider;
+            var started = time.GetTimestamp();
             while (true)
             {
                 var attempt = budget.Take();
-                var left = callTimeout - deadline.Elapsed;
+                var left = callTimeout - time.GetElapsedTime(started);
                 var timeout = left < _options.Timeout ? left : _options.Timeout;
                 try
                 {
@@ -172,9 +172,9 @@ namespace Omise.Core
                 catch (OmiseApiException ex) when (ex.IsTransient && Allows(rule, ex) && !budget.Exhausted)
                 {
                     var delay = policy.DelayBefore(attempt + 1, ex.RetryAfter);
-                    if (deadline.Elapsed + delay + MinimumAttemptTime >= callTimeout) throw;
+                    if (time.GetElapsedTime(started) + delay + MinimumAttemptTime >= callTimeout) throw;
                     OmiseTrace.Write($"{method} /{StripQuery(relativePath)} failed ({Describe(ex)}); attempt {attempt + 1} of {budget.Max} in {delay.TotalMilliseconds:0} ms");
-                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                    await time.Delay(delay, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -193,9 +193,10 @@ namespace Omise.Core
             if (refused != null)
                 throw new OmiseApiException(OmiseFailureKind.Api, 401, refused.Code, refused.Message + " (nothing more is sent with this key)",
                     refused.Location, method.Method, "/" + path);
-            using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            attemptTimeout.CancelAfter(timeout < TimeSpan.Zero ? TimeSpan.Zero : timeout);
-            var watch = Stopwatch.StartNew();
+            var time = _options.TimeProvider;
+            using var timedOut = time.CreateCancellationTokenSource(timeout < TimeSpan.Zero ? TimeSpan.Zero : timeout);
+            using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timedOut.Token);
+            var started = time.GetTimestamp();
             using var request = new HttpRequestMessage(method, relativePath);
             if (formBody != null)
                 request.Content = new StringContent(formBody, Encoding.UTF8, "application/x-www-form-urlencoded");
@@ -232,9 +233,9 @@ namespace Omise.Core
                 RecordServerClock(response);
                 var bytes = await ReadBodyAsync(response, method, path).ConfigureAwait(false);
                 var status = (int)response.StatusCode;
-                OmiseTrace.Write(Redact($"{method} /{path} -> {status} in {watch.ElapsedMilliseconds} ms{RequestIdSuffix(response)}"));
+                OmiseTrace.Write(Redact($"{method} /{path} -> {status} in {time.GetElapsedTime(started).TotalMilliseconds:0} ms{RequestIdSuffix(response)}"));
                 if (status >= 200 && status < 300) return Read<T>(bytes, status, method, path, _options.SecretKey);
-                var error = ToApiException(response, bytes, method, path, _usesProxy, _options.SecretKey);
+                var error = ToApiException(response, bytes, method, path, _usesProxy, _options.SecretKey, time.GetUtcNow());
                 if (error.IsKeyRefused) _keyRefused = error;
                 throw error;
             }
@@ -287,7 +288,7 @@ namespace Omise.Core
         /// a server that echoes the Authorization header must not put the key into errors, transcripts or $Error.
         /// </summary>
         internal static OmiseApiException ToApiException(HttpResponseMessage response, byte[] body, HttpMethod method, string path,
-            bool throughProxy, SecretKey key)
+            bool throughProxy, SecretKey key, DateTimeOffset now)
         {
             var status = (int)response.StatusCode;
             ErrorBody? error = null;
@@ -304,15 +305,16 @@ namespace Omise.Core
                 : status == 429 ? "Too many requests: the Omise API is rate limiting this key."
                 : $"The Omise API answered {status} {response.ReasonPhrase}.";
             return new OmiseApiException(OmiseFailureKind.Api, status, code, key.Redact(message)!, key.Redact(error?.Location),
-                method.Method, "/" + path, RetryAfterOf(response));
+                method.Method, "/" + path, RetryAfterOf(response, now));
         }
 
-        private static TimeSpan? RetryAfterOf(HttpResponseMessage response)
+        /// <param name="now">Our clock's now, for a Retry-After given as a date.</param>
+        private static TimeSpan? RetryAfterOf(HttpResponseMessage response, DateTimeOffset now)
         {
             var header = response.Headers.RetryAfter;
             if (header == null) return null;
             if (header.Delta.HasValue) return header.Delta;
-            if (header.Date.HasValue) return header.Date.Value - DateTimeOffset.UtcNow;
+            if (header.Date.HasValue) return header.Date.Value - now;
             return null;
         }
 
@@ -321,7 +323,7 @@ namespace Omise.Core
             var date = response.Headers.Date;
             if (!date.HasValue) return;
             // Date has whole seconds; the offset is as good as that, which is what created_at has too.
-            var offset = date.Value.UtcDateTime - DateTime.UtcNow;
+            var offset = date.Value.UtcDateTime - _options.TimeProvider.GetUtcNow().UtcDateTime;
             if (Math.Abs(offset.TotalSeconds) < 1.5) offset = TimeSpan.Zero;
             Interlocked.Exchange(ref _serverClockOffsetTicks, offset.Ticks);
         }

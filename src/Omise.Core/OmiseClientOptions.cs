@@ -34,6 +34,18 @@ namespace Omise.Core
 
         public RetryPolicy Retry { get; set; } = new RetryPolicy();
 
+        private TimeProvider _time = TimeProvider.System;
+
+        /// <summary>
+        /// The clock of every wait and deadline: backoff, Retry-After, the per-attempt timeout, the call's time, the settle
+        /// wait of a create's reconciliation, and "now" by the server's clock. Tests give a virtual clock; null is refused.
+        /// </summary>
+        public TimeProvider TimeProvider
+        {
+            get => _time;
+            set => _time = value ?? throw new ArgumentNullException(nameof(value));
+        }
+
         private Uri? _proxy;
 
         /// <summary>

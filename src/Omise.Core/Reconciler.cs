@@ -73,7 +73,7 @@ namespace Omise.Core
             var settle = Longest(_settle, attemptTook < _client.Options.Timeout ? attemptTook : _client.Options.Timeout, failure.RetryAfter ?? TimeSpan.Zero);
             if (settle > LongestSettle) settle = LongestSettle;
             OmiseTrace.Write($"{rowName}: no link yet; looking again in {settle.TotalSeconds:0.#} s, as a server can store a link after it failed to answer");
-            await Task.Delay(settle, cancellationToken).ConfigureAwait(false);
+            await _client.Options.TimeProvider.Delay(settle, cancellationToken).ConfigureAwait(false);
             return await LookUpAsync(request, since, failure, cancellationToken).ConfigureAwait(false);
         }
 

@@ -136,6 +136,44 @@ public class ClientTests
         Assert.Equal(100000, link.Amount);
     }
 
+    private static HttpResponseMessage RateLimited(TimeSpan retryAfter) => new((HttpStatusCode)429)
+    {
+        Headers = { RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(retryAfter) },
+    };
+
+    private static OmiseClient ClientOn(TimeProvider time, HttpMessageHandler http) =>
+        new(new OmiseClientOptions(SecretKey.Parse("skey_test_5unitt3stk3y0000abc"), new Uri("https://api.omise.co")) { TimeProvider = time }, http);
+
+    [Fact]
+    public async Task A_Retry_After_wait_is_on_the_client_clock()
+    {
+        using var time = new VirtualClock();
+        var answers = new Queue<HttpResponseMessage>([RateLimited(TimeSpan.FromSeconds(10)), HandcraftedHttp.Json(HttpStatusCode.OK, RecordedLink)]);
+        var http = new HandcraftedHttp(_ => answers.Dequeue());
+        using var client = ClientOn(time, http);
+
+        await client.GetLinkAsync("link_test_6344k6rzgco9ul41cap");
+
+        Assert.Equal(2, http.Sent.Count);
+        Assert.InRange(time.Elapsed, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10.5));
+    }
+
+    [Fact]
+    public async Task Cancellation_ends_a_Retry_After_wait_on_a_clock_that_never_moves()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var http = new HandcraftedHttp(_ => RateLimited(TimeSpan.FromSeconds(10)));
+        using var client = ClientOn(time, http);
+        using var cancel = new CancellationTokenSource();
+
+        var call = client.GetLinkAsync("link_test_6344k6rzgco9ul41cap", cancel.Token);
+        cancel.Cancel();
+
+        // The guard only keeps a broken build from hanging the suite: the token alone ends the wait.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Single(http.Sent);
+    }
+
     [Fact]
     public async Task A_create_that_got_a_5xx_is_not_blindly_resent_by_the_client()
     {

@@ -3,6 +3,10 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Omise.Core.Models;
+using EmulatorOptions = Omise.Emulator.EmulatorOptions;
+using EmulatorServer = Omise.Emulator.EmulatorServer;
+using FaultOptions = Omise.Emulator.FaultOptions;
+using VirtualClock = Omise.Emulator.VirtualClock;
 
 namespace Omise.Core.Tests;
 
@@ -71,11 +75,12 @@ internal sealed class ScriptedLinks
             $$"""{"object":"list","data":[{{string.Join(",", page)}}],"limit":{{limit}},"offset":{{offset}},"total":{{all.Count}},"order":"chronological","location":"/links"}""");
     }
 
-    public static OmiseClient Client(HttpMessageHandler handler, TimeSpan? timeout = null) =>
+    public static OmiseClient Client(HttpMessageHandler handler, TimeSpan? timeout = null, TimeProvider? time = null) =>
         new(new OmiseClientOptions(SecretKey.Parse("skey_test_5unitt3stk3y0000abc"), new Uri("https://api.omise.co"))
         {
             Retry = new RetryPolicy { BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(20) },
             Timeout = timeout ?? TimeSpan.FromSeconds(60),
+            TimeProvider = time ?? TimeProvider.System,
         }, handler);
 
     public static HttpResponseMessage Ok(string json) => HandcraftedHttp.Json(HttpStatusCode.OK, json);
@@ -194,45 +199,51 @@ public class LateStoreTests
     [Fact]
     public async Task A_link_stored_after_a_502_is_found_by_the_second_look_up_and_never_created_twice()
     {
-        // The gateway answers 502 at once; the backend stores the link 1.5 s later. The server ignores Idempotency-Key.
-        // The settle wait (4 s) leaves a loaded machine 2.5 s of slack to run the late store before the second look-up.
+        // The gateway answers 502 at once; the backend stores the link 1.5 s later (a timer of the same virtual clock, so
+        // it lands before the 3 s settle wait ends however loaded the machine). The server ignores Idempotency-Key.
+        using var time = new VirtualClock();
         var server = new ScriptedLinks((_, s, _, body) =>
         {
-            _ = Task.Delay(1500).ContinueWith(_ => s.Store(body));
+            time.CreateTimer(_ => s.Store(body, time.GetUtcNow().UtcDateTime), null, TimeSpan.FromMilliseconds(1500), Timeout.InfiniteTimeSpan);
             return ScriptedLinks.Status(502, "bad_gateway");
         });
-        using var client = ScriptedLinks.Client(server.Handler);
-        var creator = new LinkCreator(client, new LinkCreatorOptions { SettleInterval = TimeSpan.FromSeconds(4) });
+        using var client = ScriptedLinks.Client(server.Handler, time: time);
+        var creator = new LinkCreator(client, new LinkCreatorOptions { SettleInterval = TimeSpan.FromSeconds(3) });
 
         var outcome = await creator.CreateAsync(new LinkCreateRequest(2500, "thb", "Late", "d", false), CancellationToken.None);
-        await Task.Delay(1600);
 
         Assert.Equal(LinkOrigin.Adopted, outcome.Origin);
         Assert.Equal(1, server.Posts);
         Assert.Single(server.Links);
+        Assert.InRange(time.Elapsed, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(4));
     }
 
     [Fact]
     public async Task After_a_slow_failure_the_look_up_waits_as_long_as_the_attempt_ran_before_sending_again()
     {
-        // Each POST hangs past the client's 2 s timeout; the backend stores the link 3 s after it arrived. The settle
-        // interval alone (0.1 s) would look again at about 2.6 s and send again; waiting as long as the attempt ran
-        // (2 s) looks at about 4.5 s, with 1.5 s of slack for a loaded machine.
-        var server = new ScriptedLinks((_, s, _, body) =>
+        // The POST hangs past the client's 2 s timeout; the server (ignoring Idempotency-Key) stores the link 3 s after it
+        // arrived. The settle interval alone (0.1 s) would look again at 2.1 s and send again; waiting as long as the
+        // attempt ran (2 s) looks at 4 s. On one virtual clock for the emulator and the client: no slack needed.
+        using var time = new VirtualClock();
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions
         {
-            _ = Task.Delay(3000).ContinueWith(_ => s.Store(body));
-            Thread.Sleep(2500);
-            return ScriptedLinks.Status(504, "gateway_timeout");
+            TimeProvider = time,
+            IgnoreIdempotencyKey = true,
+            Faults = new FaultOptions { LateStoreAfterTimeout = 1, HangMs = 3000, OnlyPaths = "POST /links" },
         });
-        using var client = ScriptedLinks.Client(server.Handler, timeout: TimeSpan.FromSeconds(2));
+        using var client = new OmiseClient(new OmiseClientOptions(SecretKey.Parse(emulator.SecretKey), emulator.BaseUri)
+        {
+            Timeout = TimeSpan.FromSeconds(2),
+            TimeProvider = time,
+        });
         var creator = new LinkCreator(client, new LinkCreatorOptions { SettleInterval = TimeSpan.FromMilliseconds(100) });
 
         var outcome = await creator.CreateAsync(new LinkCreateRequest(2500, "thb", "Slow", "d", false), CancellationToken.None);
-        await Task.Delay(3500);
 
         Assert.Equal(LinkOrigin.Adopted, outcome.Origin);
-        Assert.Equal(1, server.Posts);
-        Assert.Single(server.Links);
+        Assert.Equal(1, emulator.CreateLinkRequests);
+        Assert.Single(emulator.Links);
+        Assert.InRange(time.Elapsed, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(5));
     }
 
     [Theory]
@@ -368,32 +379,34 @@ public class HangTests
     [Fact]
     public async Task A_server_that_trickles_its_answer_cannot_hold_a_call_past_its_time()
     {
-        var http = new HandcraftedHttp(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new TrickleStream()) });
+        using var time = new VirtualClock();
+        var http = new HandcraftedHttp(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new TrickleStream(time)) });
         using var client = new OmiseClient(new OmiseClientOptions(SecretKey.Parse("skey_test_5unitt3stk3y0000abc"), new Uri("https://api.omise.co"))
         {
             Retry = new RetryPolicy { BaseDelay = TimeSpan.FromMilliseconds(1) },
             Timeout = TimeSpan.FromSeconds(60),
+            TimeProvider = time,
         }, http);
-        var watch = System.Diagnostics.Stopwatch.StartNew();
 
         var error = await Assert.ThrowsAsync<OmiseApiException>(() => client.GetAccountAsync(within: TimeSpan.FromSeconds(2)));
 
         Assert.Equal(OmiseFailureKind.Timeout, error.Kind);
-        Assert.InRange(watch.Elapsed.TotalSeconds, 1.5, 10);
+        // The call's 2 s, not the attempt's 60 s, on the client's clock.
+        Assert.InRange(time.Elapsed, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.5));
     }
 
-    /// <summary>One byte every 100 ms, forever.</summary>
-    private sealed class TrickleStream : Stream
+    /// <summary>One byte every 100 ms of <paramref name="time"/>, forever.</summary>
+    private sealed class TrickleStream(TimeProvider time) : Stream
     {
         public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         {
-            await Task.Delay(100, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
             buffer[offset] = (byte)' ';
             return 1;
         }
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            await Task.Delay(100, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
             buffer.Span[0] = (byte)' ';
             return 1;
         }

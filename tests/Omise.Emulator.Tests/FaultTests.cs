@@ -146,12 +146,13 @@ public class FaultTests
     [Fact]
     public async Task Latency_is_added_to_api_requests()
     {
-        await using var server = await Start(new FaultOptions { LatencyMs = 250 });
+        using var time = new VirtualClock();
+        await using var server = await EmulatorServer.StartAsync(new EmulatorOptions { TimeProvider = time, Faults = new FaultOptions { LatencyMs = 250 } });
         using var client = Api.Client(server);
-        await Api.GetOk(client, "account"); // warm up the connection
-        var sw = Stopwatch.StartNew();
         await Api.GetOk(client, "account");
-        Assert.True(sw.ElapsedMilliseconds >= 240, $"took {sw.ElapsedMilliseconds} ms");
+        Assert.Equal(TimeSpan.FromMilliseconds(250), time.Elapsed);
+        await Api.GetOk(client, "account");
+        Assert.Equal(TimeSpan.FromMilliseconds(500), time.Elapsed);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 using System.Text;
 using System.Text.Json;
 
@@ -6,7 +7,8 @@ namespace Omise.Emulator.Tests;
 
 public class HostileFaultTests
 {
-    private static Task<EmulatorServer> Start(FaultOptions faults) => EmulatorServer.StartAsync(new EmulatorOptions { Faults = faults });
+    private static Task<EmulatorServer> Start(FaultOptions faults, TimeProvider? time = null) =>
+        EmulatorServer.StartAsync(new EmulatorOptions { Faults = faults, TimeProvider = time ?? TimeProvider.System });
 
     private static Task<HttpResponseMessage> Post(HttpClient client, string? key = null, HttpContent? content = null) =>
         IdempotencyTests.Post(client, key, content);
@@ -16,19 +18,20 @@ public class HostileFaultTests
     [Fact]
     public async Task Late_store_after_502_shows_the_link_only_after_the_delay()
     {
-        // The delay is long and the server warmed first, so a loaded machine cannot make a prompt 502 look late.
-        await using var server = await Start(new FaultOptions { LateStoreAfter502 = 1, LateStoreDelayMs = 2000, OnlyPaths = "POST /links" });
+        // A clock only the test moves: the 502 comes while no time passes, the store exactly at 2 s.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await Start(new FaultOptions { LateStoreAfter502 = 1, LateStoreDelayMs = 2000, OnlyPaths = "POST /links" }, time);
         using var client = Api.Client(server);
-        Assert.Equal(0, await LinkTotal(client));
-        var sw = Stopwatch.StartNew();
         var response = await Post(client, content: Api.LinkForm(title: "late"));
         await Api.AssertError(response, 502, "bad_gateway");
-        Assert.True(sw.ElapsedMilliseconds < 1500, $"the 502 took {sw.ElapsedMilliseconds} ms");
         Assert.Equal(0, await LinkTotal(client)); // a look-up made at once misses it
         Assert.Equal(1, server.PendingLateStores);
 
-        while (await LinkTotal(client) == 0 && sw.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(25);
-        Assert.True(sw.ElapsedMilliseconds >= 1950, $"the link appeared after {sw.ElapsedMilliseconds} ms");
+        time.Advance(TimeSpan.FromMilliseconds(1999));
+        Assert.Equal(0, await LinkTotal(client));
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await server.LateStoresLandedAsync();
+        Assert.Equal(1, await LinkTotal(client));
         Assert.Equal("late", Assert.Single(server.Links).Title);
         Assert.Equal(0, server.PendingLateStores);
         Assert.Equal(1, server.FaultsInjected["late-store-502"]);
@@ -52,8 +55,9 @@ public class HostileFaultTests
     [Fact]
     public async Task Late_store_after_timeout_stores_after_the_client_gave_up()
     {
-        // The hang (3 s) is long against the client's 0.3 s, so a loaded machine still looks before the store.
-        await using var server = await Start(new FaultOptions { LateStoreAfterTimeout = 1, HangMs = 3000 });
+        // The hang (3 s) is on a clock only the test moves, so the client's 0.3 s (HttpClient's own, real) always ends first.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await Start(new FaultOptions { LateStoreAfterTimeout = 1, HangMs = 3000 }, time);
         using var client = Api.Client(server);
         using var impatient = Api.Client(server);
         impatient.Timeout = TimeSpan.FromMilliseconds(300);
@@ -70,8 +74,10 @@ public class HostileFaultTests
         Assert.Equal(0, await LinkTotal(client));
         Assert.Equal(1, server.PendingLateStores);
 
-        await IdempotencyTests.SettleAsync(server);
-        Assert.True(sw.ElapsedMilliseconds >= 2950, $"stored after {sw.ElapsedMilliseconds} ms");
+        time.Advance(TimeSpan.FromMilliseconds(2999));
+        Assert.Equal(0, await LinkTotal(client));
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await server.LateStoresLandedAsync();
         var link = Assert.Single(server.Links);
         Assert.Equal("hung", link.Title);
         Assert.Equal(1, server.FaultsInjected["late-store-timeout"]);
@@ -86,12 +92,12 @@ public class HostileFaultTests
     [Fact]
     public async Task Late_store_after_timeout_drops_a_patient_client_after_storing()
     {
-        await using var server = await Start(new FaultOptions { LateStoreAfterTimeout = 1, HangMs = 300 });
+        using var time = new VirtualClock();
+        await using var server = await Start(new FaultOptions { LateStoreAfterTimeout = 1, HangMs = 300 }, time);
         using var client = Api.Client(server);
-        var sw = Stopwatch.StartNew();
         var e = await Assert.ThrowsAnyAsync<Exception>(() => Post(client, content: Api.LinkForm()));
         Assert.True(e is HttpRequestException or IOException, e.ToString());
-        Assert.True(sw.ElapsedMilliseconds >= 280, $"dropped after {sw.ElapsedMilliseconds} ms");
+        Assert.True(time.Elapsed >= TimeSpan.FromMilliseconds(300), $"dropped after {time.Elapsed} of the emulator's clock");
         Assert.Single(server.Links);
         Assert.Equal(1, server.RequestCount);
     }
@@ -99,13 +105,17 @@ public class HostileFaultTests
     [Fact]
     public async Task A_retry_during_a_hang_waits_for_the_store()
     {
-        await using var server = await Start(new FaultOptions { LateStoreAfterTimeout = 1, HangMs = 800 });
+        // The hang is on a clock only the test moves: the client's 200 ms (real) always ends first, however loaded the machine.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await Start(new FaultOptions { LateStoreAfterTimeout = 1, HangMs = 800 }, time);
         using var impatient = Api.Client(server);
         impatient.Timeout = TimeSpan.FromMilliseconds(200);
         await Assert.ThrowsAnyAsync<TaskCanceledException>(() => Post(impatient, "h"));
         server.Faults = new FaultOptions();
         using var client = Api.Client(server);
-        var retry = await Api.Ok(await Post(client, "h"));
+        var retrying = Post(client, "h");
+        time.Advance(TimeSpan.FromMilliseconds(800));
+        var retry = await Api.Ok(await retrying);
         Assert.Equal(Assert.Single(server.Links).Id, retry.GetProperty("id").GetString());
         Assert.Equal(1, server.IdempotencyReplays);
     }
@@ -297,12 +307,13 @@ public class HostileFaultTests
     [Fact]
     public async Task Reset_drops_pending_late_stores()
     {
-        await using var server = await Start(new FaultOptions { LateStoreAfter502 = 1, LateStoreDelayMs = 300 });
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await Start(new FaultOptions { LateStoreAfter502 = 1, LateStoreDelayMs = 300 }, time);
         using var client = Api.Client(server);
         await Api.AssertError(await Post(client, "r"), 502, "bad_gateway");
         server.Reset();
-        await IdempotencyTests.SettleAsync(server);
-        await Task.Delay(400);
+        await server.LateStoresLandedAsync();
+        time.Advance(TimeSpan.FromMilliseconds(400));
         Assert.Empty(server.Links);
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 using System.Text;
 
 namespace Omise.Emulator.Tests;
@@ -12,23 +13,19 @@ public class IdempotencyTests
         return await client.SendAsync(request);
     }
 
-    /// <summary>Waits (at most 10 s) until no late store is pending.</summary>
-    internal static async Task SettleAsync(EmulatorServer server)
-    {
-        var sw = Stopwatch.StartNew();
-        while (server.PendingLateStores > 0 && sw.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(20);
-        Assert.Equal(0, server.PendingLateStores);
-    }
+    /// <summary>Until no late store is pending (each one stored or dropped).</summary>
+    internal static Task SettleAsync(EmulatorServer server) => server.LateStoresLandedAsync();
 
     [Fact]
     public async Task Same_key_twice_gives_one_link_and_the_same_answer()
     {
-        await using var server = await EmulatorServer.StartAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await EmulatorServer.StartAsync(new EmulatorOptions { TimeProvider = time });
         using var client = Api.Client(server);
         var first = await Post(client, "key-1", Api.LinkForm(title: "once"));
         var firstBody = await first.Content.ReadAsStringAsync();
         Assert.Equal(200, (int)first.StatusCode);
-        await Task.Delay(1100); // a new answer would show another charges.to time
+        time.Advance(TimeSpan.FromSeconds(1.1)); // a new answer would show another charges.to time
         var second = await Post(client, "key-1", Api.LinkForm(title: "once"));
         Assert.Equal(200, (int)second.StatusCode);
         Assert.Equal(firstBody, await second.Content.ReadAsStringAsync());
@@ -198,19 +195,20 @@ public class IdempotencyTests
     [Fact]
     public async Task A_retry_while_the_first_is_pending_waits_and_gets_the_link()
     {
+        using var time = new VirtualClock();
         await using var server = await EmulatorServer.StartAsync(new EmulatorOptions
         {
+            TimeProvider = time,
             Faults = new FaultOptions { LateStoreAfter502 = 1, LateStoreDelayMs = 800 },
         });
         using var client = Api.Client(server);
-        var sw = Stopwatch.StartNew();
         await Api.AssertError(await Post(client, "wait-key"), 502, "bad_gateway");
         Assert.Empty(server.Links);
         Assert.Equal(1, server.PendingLateStores);
 
         server.Faults = new FaultOptions();
         var retry = await Api.Ok(await Post(client, "wait-key"));
-        Assert.True(sw.ElapsedMilliseconds >= 700, $"the retry came back after {sw.ElapsedMilliseconds} ms, before the late store");
+        Assert.True(time.Elapsed >= TimeSpan.FromMilliseconds(800), $"the retry came back after {time.Elapsed}, before the late store");
         var link = Assert.Single(server.Links);
         Assert.Equal(link.Id, retry.GetProperty("id").GetString());
         Assert.Equal(1, server.IdempotencyReplays);
@@ -220,17 +218,18 @@ public class IdempotencyTests
     [Fact]
     public async Task A_retry_that_waits_too_long_gets_409_conflict()
     {
+        using var time = new VirtualClock();
         await using var server = await EmulatorServer.StartAsync(new EmulatorOptions
         {
+            TimeProvider = time,
             IdempotencyWaitTimeout = TimeSpan.FromMilliseconds(200),
             Faults = new FaultOptions { LateStoreAfter502 = 1, LateStoreDelayMs = 1500 },
         });
         using var client = Api.Client(server);
         await Api.AssertError(await Post(client, "slow"), 502, "bad_gateway");
         server.Faults = new FaultOptions();
-        var sw = Stopwatch.StartNew();
         await Api.AssertError(await Post(client, "slow"), 409, "conflict");
-        Assert.True(sw.ElapsedMilliseconds >= 150, $"409 after {sw.ElapsedMilliseconds} ms");
+        Assert.InRange(time.Elapsed, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(1499));
         Assert.Empty(server.Links);
 
         await IdempotencyTests.SettleAsync(server);
@@ -243,13 +242,14 @@ public class IdempotencyTests
     [Fact]
     public async Task A_stored_answer_expires_after_the_key_lifetime()
     {
-        // A lifetime of seconds, so two requests in a row on a loaded machine still fall within it.
-        await using var server = await EmulatorServer.StartAsync(new EmulatorOptions { IdempotencyKeyLifetime = TimeSpan.FromMilliseconds(2000) });
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await EmulatorServer.StartAsync(new EmulatorOptions { TimeProvider = time, IdempotencyKeyLifetime = TimeSpan.FromMilliseconds(2000) });
         using var client = Api.Client(server);
         var a = await Api.Ok(await Post(client, "k"));
+        time.Advance(TimeSpan.FromMilliseconds(2000));
         var b = await Api.Ok(await Post(client, "k"));
         Assert.Equal(a.GetProperty("id").GetString(), b.GetProperty("id").GetString());
-        await Task.Delay(2500);
+        time.Advance(TimeSpan.FromMilliseconds(1));
         var c = await Api.Ok(await Post(client, "k"));
         Assert.NotEqual(a.GetProperty("id").GetString(), c.GetProperty("id").GetString());
         Assert.Equal(2, server.Links.Count);

@@ -32,6 +32,13 @@ public sealed class EmulatorOptions
     /// (e.g. a pending late store) before it gets 409 <c>conflict</c> (default 30 s).
     /// </summary>
     public TimeSpan IdempotencyWaitTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The emulator's clock: its injected delays (latency, late stores, hangs, trickled bodies), its waits on an
+    /// Idempotency-Key in flight, its timestamps and Date header. Give the client the same <see cref="VirtualClock"/>
+    /// to run a test on virtual time.
+    /// </summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }
 
 /// <summary>The body of a <see cref="FaultOptions.BrokenCreateAnswer"/> answer (always status 200).</summary>

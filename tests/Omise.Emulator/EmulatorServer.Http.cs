@@ -29,6 +29,8 @@ public sealed partial class EmulatorServer
             return;
         }
 
+        // Real work while the request is handled; it leaves the unit only while it waits on the clock (VirtualClock).
+        using var work = _clock.Work();
         Interlocked.Increment(ref _requestCount);
         var inFlight = Interlocked.Increment(ref _inFlight);
         int seen;
@@ -65,7 +67,7 @@ public sealed partial class EmulatorServer
             {
                 try
                 {
-                    await Task.Delay(latency, ctx.RequestAborted).ConfigureAwait(false);
+                    await _clock.Delay(TimeSpan.FromMilliseconds(latency), ctx.RequestAborted).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -142,6 +144,8 @@ public sealed partial class EmulatorServer
             var version = ctx.Request.Headers["Omise-Version"].ToString();
             response.Headers["Omise-Version"] = string.IsNullOrEmpty(version) ? WireJson.ApiVersion : version;
         }
+        // The emulator's clock, not Kestrel's: under a VirtualClock the client reads the server's time from this header.
+        response.Headers.Date = _clock.Now.ToString("R", CultureInfo.InvariantCulture);
         if (reply.RetryAfter is { } seconds) response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         response.ContentLength = reply.Body.Length;
         if (trickleMs <= 0 || reply.Body.Length == 0)
@@ -152,7 +156,7 @@ public sealed partial class EmulatorServer
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _stopping.Token);
         for (var i = 0; i < reply.Body.Length; i++)
         {
-            if (i > 0) await Task.Delay(trickleMs, cts.Token).ConfigureAwait(false);
+            if (i > 0) await _clock.Delay(TimeSpan.FromMilliseconds(trickleMs), cts.Token).ConfigureAwait(false);
             await response.Body.WriteAsync(reply.Body.AsMemory(i, 1), cts.Token).ConfigureAwait(false);
             await response.Body.FlushAsync(cts.Token).ConfigureAwait(false);
         }
@@ -183,7 +187,7 @@ public sealed partial class EmulatorServer
         var request = ctx.Request;
         if (!Authenticated(request)) return Reply.Fail(401, "authentication_failure", "authentication failed");
 
-        var now = DateTimeOffset.UtcNow;
+        var now = _clock.Now;
         if (path == "/links")
         {
             if (HttpMethods.IsGet(method)) return ListLinks(request.Query, now, listDataNull, listIgnoresOffset);
@@ -278,7 +282,7 @@ public sealed partial class EmulatorServer
             {
                 var (fields, parseError) = ParseFields(body, request.ContentType);
                 var key = IdempotencyKey(request);
-                Reply Process() => parseError ?? CreateLink(fields!, DateTimeOffset.UtcNow, key);
+                Reply Process() => parseError ?? CreateLink(fields!, _clock.Now, key);
 
                 if (key is null || _ignoreIdempotencyKey)
                 {
@@ -287,14 +291,14 @@ public sealed partial class EmulatorServer
                 else
                 {
                     var fingerprint = fields is null ? Fingerprint(body, request.ContentType) : Fingerprint(fields);
-                    var (outcome, entry) = _idempotency.Begin(key, fingerprint, DateTimeOffset.UtcNow, _options.IdempotencyKeyLifetime);
+                    var (outcome, entry) = _idempotency.Begin(key, fingerprint, _clock.Now, _options.IdempotencyKeyLifetime);
                     switch (outcome)
                     {
                         case IdempotencyTable.Outcome.Fresh:
                             process = () =>
                             {
                                 var r = Process();
-                                _idempotency.Complete(entry, r.Status, r.Body, DateTimeOffset.UtcNow);
+                                _idempotency.Complete(entry, r.Status, r.Body, _clock.Now);
                                 return r;
                             };
                             abandon = () => _idempotency.Abandon(entry);
@@ -351,15 +355,9 @@ public sealed partial class EmulatorServer
     /// <summary>Waits (bounded) for the first request with the key to finish, then replays its answer; 409 on timeout.</summary>
     private async Task<Reply> WaitForKeyAsync(IdempotencyTable.Entry entry, CancellationToken ct)
     {
-        IdempotencyTable.StoredAnswer? stored;
-        try
-        {
-            stored = await entry.Answer.Task.WaitAsync(_options.IdempotencyWaitTimeout, ct).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
+        if (!await _clock.WaitAsync(entry.Answer.Task, _options.IdempotencyWaitTimeout, ct).ConfigureAwait(false))
             return Reply.Fail(409, "conflict", "a request with this Idempotency-Key is still being processed, retry later");
-        }
+        var stored = await entry.Answer.Task.ConfigureAwait(false);
         if (stored is not null) _idempotency.NoteReplay();
         return Replayed(stored);
     }
@@ -376,17 +374,18 @@ public sealed partial class EmulatorServer
     {
         var token = Volatile.Read(ref _lateCts).Token;
         Interlocked.Increment(ref _pendingLateStores);
-        var task = LateStoreAsync(process, abandon, delayMs, token);
+        var task = LateStoreAsync(process, abandon, delayMs, token, _clock.Work());
         _lateStores.TryAdd(task, 0);
         _ = task.ContinueWith(static (t, s) => ((System.Collections.Concurrent.ConcurrentDictionary<Task, byte>)s!).TryRemove(t, out _),
             _lateStores, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    private async Task LateStoreAsync(Func<Reply> process, Action abandon, int delayMs, CancellationToken token)
+    private async Task LateStoreAsync(Func<Reply> process, Action abandon, int delayMs, CancellationToken token, IDisposable? work)
     {
+        using var _ = work;
         try
         {
-            await Task.Delay(delayMs, token).ConfigureAwait(false);
+            await _clock.Delay(TimeSpan.FromMilliseconds(delayMs), token).ConfigureAwait(false);
             if (token.IsCancellationRequested) abandon();
             else process();
         }
@@ -396,7 +395,7 @@ public sealed partial class EmulatorServer
         }
         finally
         {
-            Interlocked.Decrement(ref _pendingLateStores);
+            LateStoreEnded();
         }
     }
 
@@ -408,7 +407,7 @@ public sealed partial class EmulatorServer
         try
         {
             // Not the request's token: the store happens whether or not the client is still there.
-            await Task.Delay(hangMs, token).ConfigureAwait(false);
+            await _clock.Delay(TimeSpan.FromMilliseconds(hangMs), token).ConfigureAwait(false);
             process?.Invoke();
         }
         catch (OperationCanceledException)
@@ -417,7 +416,7 @@ public sealed partial class EmulatorServer
         }
         finally
         {
-            if (process is not null) Interlocked.Decrement(ref _pendingLateStores);
+            if (process is not null) LateStoreEnded();
         }
     }
 

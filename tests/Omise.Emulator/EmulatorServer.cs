@@ -19,6 +19,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         ["", "429-retry-after", "429", "500", "503", "drop-before", "drop-after", "late-store-502", "late-store-timeout", "broken-answer", "list-data-null"];
 
     private readonly EmulatorOptions _options;
+    private readonly ServerClock _clock;
     private readonly LinkStore _store;
     private readonly string _accountId;
     private readonly DateTimeOffset _accountCreatedAt;
@@ -42,12 +43,13 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.IdempotencyKeyLifetime, TimeSpan.Zero, nameof(options.IdempotencyKeyLifetime));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.IdempotencyWaitTimeout, TimeSpan.Zero, nameof(options.IdempotencyWaitTimeout));
         _options = options;
+        _clock = new ServerClock(options.TimeProvider);
         ValidateFaults(options.Faults);
         _faults = new FaultState(options.Faults);
         _ignoreIdempotencyKey = options.IgnoreIdempotencyKey;
         _store = new LinkStore(options.LiveMode);
         _accountId = (options.LiveMode ? "acct_" : "acct_test_") + "5emulat0racc0unt00";
-        _accountCreatedAt = Clock.TruncateToSeconds(DateTimeOffset.UtcNow.AddDays(-30));
+        _accountCreatedAt = Clock.TruncateToSeconds(_clock.Now.AddDays(-30));
     }
 
     /// <summary>Starts an emulator on <see cref="EmulatorOptions.Urls"/> (default: a free port on 127.0.0.1).</summary>
@@ -184,6 +186,28 @@ public sealed partial class EmulatorServer : IAsyncDisposable
     /// </summary>
     public int PendingLateStores => Volatile.Read(ref _pendingLateStores);
 
+    private TaskCompletionSource _lateStoresLanded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private void LateStoreEnded()
+    {
+        if (Interlocked.Decrement(ref _pendingLateStores) == 0)
+            Interlocked.Exchange(ref _lateStoresLanded, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    /// <summary>
+    /// Completes when no late store is pending (each one stored or dropped): what the server holds is final then. Under a
+    /// <see cref="VirtualClock"/> the clock moves the stores on by itself; on the system clock they take their real delay.
+    /// </summary>
+    public async Task LateStoresLandedAsync()
+    {
+        while (true)
+        {
+            var landed = Volatile.Read(ref _lateStoresLanded);
+            if (PendingLateStores == 0) return;
+            await landed.Task.ConfigureAwait(false);
+        }
+    }
+
     /// <summary>
     /// Resets <see cref="MaxConcurrentRequests"/>, <see cref="RequestCount"/>, <see cref="FaultsInjected"/>,
     /// <see cref="CreateLinkRequests"/> and the idempotency counters (the stored Idempotency-Key records stay).
@@ -219,7 +243,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(currency);
         ArgumentNullException.ThrowIfNull(title);
         ArgumentNullException.ThrowIfNull(description);
-        return _store.Add(amount, currency.ToUpperInvariant(), title, description, multiple, createdAt ?? DateTimeOffset.UtcNow);
+        return _store.Add(amount, currency.ToUpperInvariant(), title, description, multiple, createdAt ?? _clock.Now);
     }
 
     /// <summary>
@@ -228,7 +252,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
     /// </summary>
     public void SeedLinks(int count)
     {
-        var start = DateTimeOffset.UtcNow.AddMinutes(-1).AddSeconds(-count);
+        var start = _clock.Now.AddMinutes(-1).AddSeconds(-count);
         for (var i = 1; i <= count; i++)
             AddLink(1000 + i, "thb", $"Seeded {i}", "Seeded link", false, start.AddSeconds(i));
     }
@@ -243,7 +267,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
     public Charge PayLink(string linkId, long? amount = null)
     {
         ArgumentNullException.ThrowIfNull(linkId);
-        return _store.Pay(linkId, amount, DateTimeOffset.UtcNow);
+        return _store.Pay(linkId, amount, _clock.Now);
     }
 
     /// <summary>

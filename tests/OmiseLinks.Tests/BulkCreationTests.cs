@@ -103,7 +103,7 @@ public class BulkCreationTests
     [Fact]
     public async Task Rate_limits_are_retried_after_the_time_the_server_asks_for()
     {
-        await using var bed = await TestBed.StartAsync();
+        await using var bed = await TestBed.StartAsync(virtualTime: true);
         bed.Emulator.Faults = new FaultOptions { Seed = 3, RateLimitWithRetryAfter = 0.5, RetryAfterSeconds = 1, OnlyPaths = "POST /links" };
         var rows = Invoices(4);
         bed.Shell.SetVariable("rows", rows);
@@ -114,6 +114,8 @@ public class BulkCreationTests
         AssertExactlyOnce(bed.Emulator, rows, result);
         Assert.Contains(result.Verbose, v => v.Contains("(429 too_many_requests)") && v.Contains("in 1000 ms"));
         Assert.DoesNotContain(result.Verbose, v => v.Contains("looking for the link"));
+        var waits = result.Verbose.Count(v => v.Contains("(429 too_many_requests)"));
+        Assert.True(bed.Clock!.Elapsed >= TimeSpan.FromSeconds(waits), $"{waits} Retry-After waits of 1 s took {bed.Clock.Elapsed} of the session's clock");
     }
 
     [Fact]

@@ -5,15 +5,18 @@ namespace OmiseLinks.Tests;
 /// <summary>
 /// The fault suite: 1,000 rows at the default throttle against every fault the emulator injects at once
 /// (on every API route, look-ups included). Exactly one link per row, no duplicate, every row reported once,
-/// and never more requests in flight than the throttle.
+/// and never more requests in flight than the throttle. On virtual time (TestBed virtualTime): the backoffs,
+/// Retry-After waits and settle waits pass as soon as every row waits, in the order they fall due.
 /// </summary>
 public class FaultSuiteTests
 {
     [Fact]
     public async Task A_thousand_rows_through_every_fault_end_as_exactly_one_link_each()
     {
-        await using var bed = await TestBed.StartAsync();
-        bed.Emulator.Faults = FaultOptions.FaultSuiteMix(seed: 2026);
+        await using var bed = await TestBed.StartAsync(virtualTime: true);
+        var faults = FaultOptions.FaultSuiteMix(seed: 2026);
+        faults.LatencyMs = 0; // on virtual time, latency would only make every request wait for the clock to move
+        bed.Emulator.Faults = faults;
         var rows = BulkCreationTests.Invoices(1000);
         bed.Shell.SetVariable("rows", rows);
 
@@ -36,6 +39,7 @@ public class FaultSuiteTests
         foreach (var kind in new[] { "429-retry-after", "429", "500", "503", "drop-before", "drop-after" })
             Assert.True(bed.Emulator.FaultsInjected[kind] > 0, $"no {kind} fault was injected");
         Assert.Contains(result.Verbose, v => v.Contains("adopting it instead of creating another"));
+        Assert.True(bed.Clock!.Elapsed >= TimeSpan.FromSeconds(1), $"the waits ran on the virtual clock, which moved only {bed.Clock.Elapsed}");
     }
 }
 
@@ -43,7 +47,8 @@ public class FaultSuiteTests
 /// The hostile suite (issue 8): the ordinary fault mix plus a server that stores links after answering 502, stores them
 /// after the client gave up waiting, answers 200 with bodies that are not links, and lists with "data": null; once with
 /// a server that honours Idempotency-Key and once with one that ignores it. What the server holds is counted after every
-/// late store has landed: exactly one link per row, none empty, none lost.
+/// late store has landed: exactly one link per row, none empty, none lost. On virtual time: a hang of 15 s against a
+/// 10 s timeout, late stores 1.5 s after a 502 and 3 s settle waits cost no real time, and still fall due in that order.
 /// </summary>
 public class HostileFaultSuiteTests
 {
@@ -52,19 +57,18 @@ public class HostileFaultSuiteTests
     [InlineData(2027, true)]
     public async Task Two_thousand_rows_against_a_hostile_server_end_as_exactly_one_link_each(int seed, bool serverIgnoresIdempotencyKey)
     {
-        await using var bed = await TestBed.StartAsync(connect: false);
-        bed.Run("Connect-Omise -SecretKey $key -ApiUri $api -TimeoutSec 1");
+        await using var bed = await TestBed.StartAsync(connect: false, virtualTime: true);
+        bed.Run("Connect-Omise -SecretKey $key -ApiUri $api -TimeoutSec 10");
         bed.Emulator.IgnoreIdempotencyKey = serverIgnoresIdempotencyKey;
         var faults = FaultOptions.HostileMix(seed);
-        faults.HangMs = 1500;
+        faults.HangMs = 15000; // longer than the client's timeout: it gives up first, then the link is stored
+        faults.LatencyMs = 0;
         bed.Emulator.Faults = faults;
         var rows = BulkCreationTests.Invoices(2000, prefix: $"S{seed}");
         bed.Shell.SetVariable("rows", rows);
-        var watch = System.Diagnostics.Stopwatch.StartNew();
 
         var result = bed.Run("$rows | New-OmiseLink -ThrottleLimit 10 -MaxAttempts 10");
-        for (var i = 0; i < 100 && bed.Emulator.PendingLateStores > 0; i++) await Task.Delay(50);
-        await Task.Delay(200);
+        await bed.Emulator.LateStoresLandedAsync();
 
         Assert.Empty(result.Errors);
         Assert.Equal(2000, result.Output.Count);
@@ -81,7 +85,7 @@ public class HostileFaultSuiteTests
         Assert.InRange(bed.Emulator.MaxConcurrentRequests, 1, 10);
         foreach (var kind in new[] { "late-store-502", "late-store-timeout", "broken-answer", "list-data-null", "drop-after", "500" })
             Assert.True(bed.Emulator.FaultsInjected[kind] > 0, $"no {kind} fault was injected");
-        Console.WriteLine($"seed {seed}, key {(serverIgnoresIdempotencyKey ? "ignored" : "honoured")}: 2000 rows in {watch.Elapsed.TotalSeconds:0.0} s, " +
+        Console.WriteLine($"seed {seed}, key {(serverIgnoresIdempotencyKey ? "ignored" : "honoured")}: 2000 rows in {bed.Clock!.Elapsed.TotalSeconds:0.0} s of virtual time ({bed.Clock.Moves} moves), " +
             $"{bed.Emulator.CreateLinkRequests} POSTs, {bed.Emulator.IdempotencyReplays} replays, {bed.Emulator.RequestCount} requests, " +
             string.Join(", ", bed.Emulator.FaultsInjected.Where(f => f.Value > 0).Select(f => $"{f.Key} {f.Value}")));
     }

@@ -77,6 +77,20 @@ public sealed class HostedPowerShell : IDisposable
 
     public void SetVariable(string name, object? value) => _runspace.SessionStateProxy.SetVariable(name, value);
 
+    /// <summary>
+    /// Every Connect-Omise in this runspace from now on gives its client <paramref name="clock"/>: the module's internal
+    /// test hook (OmiseLinks.TestClock, keyed by runspace), reached by reflection on the assembly this runspace imported.
+    /// </summary>
+    public void UseClock(TimeProvider clock)
+    {
+        using var ps = PowerShell.Create();
+        ps.Runspace = _runspace;
+        var module = (System.Reflection.Assembly)ps.AddScript("(Get-Module OmiseLinks).ImplementingAssembly").Invoke().Single().BaseObject;
+        var hook = module.GetType("OmiseLinks.TestClock", throwOnError: true)!
+            .GetMethod("Set", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic)!;
+        hook.Invoke(null, [_runspace, clock]);
+    }
+
     /// <summary>Runs a script the way a console would: errors and streams collected, a terminating error captured.</summary>
     public PsResult Run(string script, object? pipelineInput = null)
     {

@@ -31,6 +31,7 @@ public class ModuleLayoutTests
         "System.Runtime.CompilerServices.Unsafe.dll",
         "System.Threading.Tasks.Extensions.dll",
         "QRCoder.dll",
+        "Microsoft.Bcl.TimeProvider.dll",
         "en-US/OmiseLinks.dll-Help.xml",
         "en-US/about_OmiseLinks.help.txt",
     ];

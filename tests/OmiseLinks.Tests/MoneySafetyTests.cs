@@ -107,7 +107,7 @@ public class HostileServerTests
     [InlineData(true)]
     public async Task A_link_stored_after_the_502_is_not_created_again_whether_or_not_the_server_honours_the_key(bool ignoreKey)
     {
-        await using var bed = await TestBed.StartAsync();
+        await using var bed = await TestBed.StartAsync(virtualTime: true);
         bed.Emulator.IgnoreIdempotencyKey = ignoreKey;
         bed.Emulator.Faults = new FaultOptions { LateStoreAfter502 = 1.0, LateStoreDelayMs = 1500, OnlyPaths = "POST /links" };
         var rows = BulkCreationTests.Invoices(3);
@@ -126,7 +126,7 @@ public class HostileServerTests
     [InlineData(true)]
     public async Task A_link_stored_after_the_client_timed_out_is_not_created_again(bool ignoreKey)
     {
-        await using var bed = await TestBed.StartAsync(connect: false);
+        await using var bed = await TestBed.StartAsync(connect: false, virtualTime: true);
         bed.Run("Connect-Omise -SecretKey $key -ApiUri $api -TimeoutSec 1");
         bed.Emulator.IgnoreIdempotencyKey = ignoreKey;
         bed.Emulator.Faults = new FaultOptions { LateStoreAfterTimeout = 1.0, HangMs = 1800, OnlyPaths = "POST /links" };
@@ -145,7 +145,7 @@ public class HostileServerTests
     [Fact]
     public async Task Every_create_of_a_row_carries_one_Idempotency_Key_and_each_row_its_own()
     {
-        await using var bed = await TestBed.StartAsync();
+        await using var bed = await TestBed.StartAsync(virtualTime: true);
         bed.Emulator.Faults = new FaultOptions { DropAfterStore = 0.5, ServiceUnavailable503 = 0.3, OnlyPaths = "POST /links", Seed = 4 };
         var rows = BulkCreationTests.Invoices(20);
         bed.Shell.SetVariable("rows", rows);
@@ -179,21 +179,18 @@ public class HostileServerTests
     [Fact]
     public async Task Connect_Omise_against_a_server_that_trickles_its_answer_gives_up_within_its_check_time()
     {
-        await using var bed = await TestBed.StartAsync(connect: false);
+        await using var bed = await TestBed.StartAsync(connect: false, virtualTime: true);
         bed.Emulator.Faults = new FaultOptions { TrickleBodyMs = 500, OnlyPaths = "GET /account" };
-        var watch = System.Diagnostics.Stopwatch.StartNew();
 
         var result = bed.Run("Connect-Omise -SecretKey $key -ApiUri $api");
 
-        Assert.InRange(watch.Elapsed.TotalSeconds, 15, 40);
+        // On the session's clock (virtual here): the check ends at its 20 s, not at the 60 s of one request.
+        var gaveUpAfter = bed.Clock!.Elapsed;
+        Assert.InRange(gaveUpAfter, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(21));
         Assert.Equal("Timeout,OmiseLinks.Commands.ConnectOmiseCommand", result.FirstError!.FullyQualifiedErrorId);
     }
 
-    private static async Task WaitForLateStores(EmulatorServer emulator)
-    {
-        for (var i = 0; i < 100 && emulator.PendingLateStores > 0; i++) await Task.Delay(50);
-        await Task.Delay(100);
-    }
+    private static Task WaitForLateStores(EmulatorServer emulator) => emulator.LateStoresLandedAsync();
 }
 
 public class ReuseExistingTests

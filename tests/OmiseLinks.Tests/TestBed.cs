@@ -10,20 +10,31 @@ namespace OmiseLinks.Tests;
 /// </summary>
 public sealed class TestBed : IAsyncDisposable
 {
-    private TestBed(EmulatorServer emulator, HostedPowerShell shell)
+    private TestBed(EmulatorServer emulator, HostedPowerShell shell, VirtualClock? clock)
     {
         Emulator = emulator;
         Shell = shell;
+        Clock = clock;
     }
 
     public EmulatorServer Emulator { get; }
     public HostedPowerShell Shell { get; }
 
-    public static async Task<TestBed> StartAsync(EmulatorOptions? options = null, bool connect = true)
+    /// <summary>The virtual clock the emulator and every Connect-Omise of the runspace run on; null: the system clock.</summary>
+    public VirtualClock? Clock { get; }
+
+    /// <param name="virtualTime">
+    /// Run the emulator and the module on one <see cref="VirtualClock"/>: every wait (settle, backoff, Retry-After,
+    /// timeouts, the emulator's delays) passes as soon as everything waits, in the order of the waits' due times.
+    /// </param>
+    public static async Task<TestBed> StartAsync(EmulatorOptions? options = null, bool connect = true, bool virtualTime = false)
     {
+        var clock = virtualTime ? new VirtualClock() : null;
+        if (clock != null) (options ??= new EmulatorOptions()).TimeProvider = clock;
         var emulator = await EmulatorServer.StartAsync(options);
         var shell = new HostedPowerShell();
-        var bed = new TestBed(emulator, shell);
+        if (clock != null) shell.UseClock(clock);
+        var bed = new TestBed(emulator, shell, clock);
         shell.SetVariable("key", Secure(emulator.SecretKey));
         shell.SetVariable("api", emulator.BaseUri);
         if (connect)
@@ -73,5 +84,6 @@ public sealed class TestBed : IAsyncDisposable
     {
         Shell.Dispose();
         await Emulator.DisposeAsync();
+        Clock?.Dispose();
     }
 }

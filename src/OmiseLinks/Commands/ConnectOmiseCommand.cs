@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Management.Automation;
+using System.Management.Automation.Runspaces;
 using System.Net;
 using System.Security;
 using Omise.Core;
@@ -87,7 +88,12 @@ namespace OmiseLinks.Commands
             SessionStore.Set(SessionState, null);
             var key = ParseKey(ReadKey());
             var baseUri = ResolveApiUri();
-            var options = new OmiseClientOptions(key, baseUri) { UserAgent = UserAgent(), Timeout = TimeSpan.FromSeconds(TimeoutSec) };
+            var options = new OmiseClientOptions(key, baseUri)
+            {
+                UserAgent = UserAgent(),
+                Timeout = TimeSpan.FromSeconds(TimeoutSec),
+                TimeProvider = TestClock.For(Runspace.DefaultRunspace),
+            };
             SetProxy(options);
             var client = new OmiseClient(options);
             string? accountId = null, email = null;
