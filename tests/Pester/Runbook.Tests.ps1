@@ -333,10 +333,10 @@ ConvertTo-Json -Depth 3 -InputObject @{ Output = `$records.ToArray(); Failure = 
 
         $job = Invoke-AutomationJob "-WebhookData '$webhook' -OutputPath '$(Join-Path $work 'aa-bad-links.csv')'"
 
-        $job.Failure | Should -Match 'did not complete cleanly \(code 1\): New-OmiseLink summary: 3 rows; 2 links written: 2 created; 1 failed: row 2 RB-002 \(amount\)'
+        $job.Failure | Should -Match 'did not complete cleanly \(code 1\): New-OmiseLink summary: 3 rows; 2 links written: 2 created; 1 failed: row 2 \(line 3\) RB-002 \(amount\)'
         @($job.Output | Where-Object Kind -eq 'link').Reference | Should -Be @('RB-001', 'RB-003')
         @($job.Output | Where-Object Kind -eq 'text').Text | Should -Match '^New-OmiseLink summary: 3 rows; 2 links written'
-        $job.Run.Text | Should -Match 'Row 2 \(RB-002\): Amount'
+        $job.Run.Text | Should -Match 'Row 2 \(line 3, RB-002\): Amount'
         $job.Run.Text + $job.Json | Should -Not -Match ([regex]::Escape($emulator.SecretKey))
         Get-ServerLinkCount | Should -Be 2
     }
@@ -397,11 +397,11 @@ Describe 'README''s runbook lines, as written, in bash and in pwsh, from a built
         $run = Invoke-ReadmeLine -File 'bash' -Arguments '-c', $bashLine
 
         $run.Printed | Should -Be '1' -Because $run.Log
-        $run.Log | Should -Match 'New-OmiseLink summary: 4 rows; 2 links written: 2 created; 2 failed: row 2 RM-2 \(amount\), row 4 RM-4 \(amount\)'
+        $run.Log | Should -Match 'New-OmiseLink summary: 4 rows; 2 links written: 2 created; 2 failed: row 2 \(line 3\) RM-2 \(amount\), row 4 \(line 5\) RM-4 \(amount\)'
         $run.Log.IndexOf([char]27) | Should -Be -1
         $lines = $run.Log -split '\r?\n'
         @($lines | Where-Object { $_ -match '^runbook\.ps1: Row \d' }).Count | Should -Be 2
-        @($lines | Where-Object { $_ -match '^runbook\.ps1: Row 2 \(RM-2\): Amount .* amounts are never rounded\.$' }).Count | Should -Be 1
+        @($lines | Where-Object { $_ -match '^runbook\.ps1: Row 2 \(line 3, RM-2\): Amount .* amounts are never rounded\.$' }).Count | Should -Be 1
         @($lines | Where-Object { $_ -match '^\s*(Line \||\d+ \||\| )' }).Count | Should -Be 0
         $run.Log | Should -Not -Match ([regex]::Escape($emulator.SecretKey))
         @(Import-Csv (Join-Path $clone 'links.csv')).Reference | Should -Be @('RM-1', 'RM-3')
@@ -413,11 +413,11 @@ Describe 'README''s runbook lines, as written, in bash and in pwsh, from a built
         $run = Invoke-ReadmeLine -File $shim -Arguments '-NoProfile', '-NonInteractive', '-Command', $pwshLine
 
         $run.Printed | Should -Be '1' -Because $run.Log
-        $run.Log | Should -Match 'New-OmiseLink summary: 4 rows; 2 links written: 2 created; 2 failed: row 2 RM-2 \(amount\), row 4 RM-4 \(amount\)'
+        $run.Log | Should -Match 'New-OmiseLink summary: 4 rows; 2 links written: 2 created; 2 failed: row 2 \(line 3\) RM-2 \(amount\), row 4 \(line 5\) RM-4 \(amount\)'
         $run.Log.IndexOf([char]27) | Should -Be -1
         $lines = $run.Log -split '\r?\n'
         @($lines | Where-Object { $_ -match '^runbook\.ps1: Row \d' }).Count | Should -Be 2
-        @($lines | Where-Object { $_ -match '^runbook\.ps1: Row 4 \(RM-4\): Amount .* amounts are never rounded\.$' }).Count | Should -Be 1
+        @($lines | Where-Object { $_ -match '^runbook\.ps1: Row 4 \(line 5, RM-4\): Amount .* amounts are never rounded\.$' }).Count | Should -Be 1
         @($lines | Where-Object { $_ -match '^\s*(Line \||\d+ \||\| )' }).Count | Should -Be 0
         @(Import-Csv (Join-Path $clone 'links.csv')).Reference | Should -Be @('RM-1', 'RM-3')
     }
