@@ -38,33 +38,37 @@ namespace OmiseLinks.Commands
         public static readonly TimeSpan DuplicateWindow = TimeSpan.FromHours(24);
 
         /// <summary>
-        /// In the smallest currency unit (satang, cents; yen as is). 0 lets the customer enter the amount. Digits only
-        /// when given as text (a CSV cell); taken as it comes at binding and checked per row in ProcessRecord, so a bad
-        /// cell is an error naming its row, never the binder's anonymous one.
+        /// In the smallest currency unit (satang, cents; yen as is). 0 lets the customer enter the amount. The command line's
+        /// value is checked by the binder (StrictAmount, then the range); a piped row's cell is read and checked per row.
         /// </summary>
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 0)]
         [Alias("AmountSatang", "AmountCents", "AmountMinor", "MinorAmount")]
-        public object? Amount { get; set; }
+        [StrictAmount]
+        [ValidateRange(0L, long.MaxValue)]
+        public long Amount { get; set; }
 
         /// <summary>
         /// The amount in currency units instead of -Amount: 1500.50 (baht) is 150050 satang, 1500 (yen) is 1500 yen. Converted
         /// exactly with the currency's decimals; a value with more decimals, a sign, a separator or an exponent fails its row.
         /// </summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter]
         [Alias("PriceInUnits", "AmountInUnits", "MajorAmount")]
         public object? Price { get; set; }
 
-        /// <summary>thb, jpy, sgd, myr or usd, any case, white space around ignored (tab-completes).</summary>
-        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        /// <summary>
+        /// Any case; a piped row's cell is checked per row by the same list (LinkFields.Currencies, which a test keeps equal
+        /// to this set).
+        /// </summary>
+        [Parameter(Position = 1)]
         [Alias("Ccy", "CurrencyCode")]
-        [ArgumentCompleter(typeof(CurrencyCompleter))]
+        [ValidateSet("thb", "jpy", "sgd", "myr", "usd", IgnoreCase = true)]
         public string? Currency { get; set; }
 
-        [Parameter(Position = 2, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 2)]
         [Alias("Subject", "LinkTitle")]
         public string? Title { get; set; }
 
-        [Parameter(Position = 3, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 3)]
         [Alias("Desc", "Details", "Memo")]
         public string? Description { get; set; }
 
@@ -78,7 +82,7 @@ namespace OmiseLinks.Commands
         public SwitchParameter Multiple { get; set; }
 
         /// <summary>Your own reference for the row (invoice number...), copied onto the output Link to join it back. Not sent to Omise.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter]
         [Alias("Invoice", "InvoiceId", "InvoiceNumber", "InvoiceNo", "OrderId", "Ref",
             "Invoice No", "Invoice No.", "Invoice #", "Invoice Number", "Reference No", "Ref No")]
         public string? Reference { get; set; }
@@ -387,7 +391,8 @@ namespace OmiseLinks.Commands
         /// </summary>
         private object? Read(string field, object? bound, PSObject? row, List<(string Id, string Key, string Text)> problems)
         {
-            if (row == null || _givenOnCommandLine.Contains(field)) return bound;
+            if (_givenOnCommandLine.Contains(field)) return bound;
+            if (row == null) return null;
             var cells = Columns.Cells(row, field);
             if (cells.Count == 0) return null;
             var filled = cells.Where(c => Filled(c.Value)).ToList();
