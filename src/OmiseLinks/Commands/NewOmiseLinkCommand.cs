@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using Omise.Core;
 using Omise.Core.Models;
 using OmiseLinks.Binding;
+using OmiseLinks.Creation;
 
 namespace OmiseLinks.Commands
 {
@@ -128,77 +129,42 @@ namespace OmiseLinks.Commands
 
         private sealed class Row
         {
-            public Row(object target, RowCreation creation, long? number, string? reference)
+            public Row(ParsedRow parsed, RowCreation creation)
             {
-                Target = target;
+                Target = parsed.Target;
                 Creation = creation;
-                Number = number;
-                Reference = reference;
+                Number = parsed.Number;
+                Reference = parsed.Reference;
+                Label = parsed.Label;
             }
 
             public object Target { get; }
             public RowCreation Creation { get; }
-            public LinkCreateRequest Request => Creation.Request;
-            /// <summary>1 for the first input row (the first line after a CSV header); null for a command-line call.</summary>
             public long? Number { get; }
             public string? Reference { get; }
-            public string Label => RowLabel.Of(Number, Reference);
-            /// <summary>How Verbose names the row: its label, or the title for a command-line call.</summary>
-            public string Name => Label.Length > 0 ? Label : Creation.Name;
-            public string Describe() => $"'{Request.Title}' ({LinkOutput.FormatMoney(Request.Amount, Request.Currency)})";
+            /// <summary>The row's name (RowLabel); a command-line call has none, and Verbose and the ledger use Creation.Name, its title.</summary>
+            public string Label { get; }
         }
 
         // Rows the duplicate guard refused, with the existing link of each: one AlreadyRun error at the end tells them all.
-        private readonly List<(Row Row, Link Existing)> _alreadyLinked = new List<(Row, Link)>();
+        private readonly List<(string Label, object Target, Link Existing)> _alreadyLinked = new List<(string, object, Link)>();
 
-        private const int NamedInAlreadyRun = 5;
-
-        /// <summary>
-        /// The rows the duplicate guard refused, as one error for the run: "this input was already run at ...: N of M rows
-        /// have identical links". Its TargetObject holds every such row, so -ErrorVariable still collects them.
-        /// </summary>
         private void WriteAlreadyRun()
         {
             if (_alreadyLinked.Count == 0) return;
-            var first = _alreadyLinked.Min(r => r.Existing.CreatedAt);
-            var named = string.Join(", ", _alreadyLinked.Take(NamedInAlreadyRun).Select(r =>
-                (r.Row.Label.Length > 0 ? RowLabel.InList(r.Row.Label) : "the command") + " (" + r.Existing.Id + ")"));
-            if (_alreadyLinked.Count > NamedInAlreadyRun) named += $" and {_alreadyLinked.Count - NamedInAlreadyRun} more (Verbose names each)";
-            var rows = _progress.Rows;
-            var text = $"This input looks already run: {_alreadyLinked.Count} of {rows} row{(rows == 1 ? "" : "s")} have an identical " +
-                $"payable link created in the last {RecentDuplicateException.Hours(DuplicateWindow)}, the first at {Timestamps.Text(first)}: {named}. " +
-                "Nothing was sent for them.";
-            var exception = new RecentDuplicateException(_alreadyLinked[0].Existing, DuplicateWindow);
-            var record = new ErrorRecord(exception, "AlreadyRun", ErrorCategory.ResourceExists, _alreadyLinked.Select(r => r.Row.Target).ToArray())
-            {
-                ErrorDetails = new ErrorDetails(text)
-                {
-                    RecommendedAction = "-ReuseExisting writes these rows' links again (the same links); -AllowDuplicate makes new ones. " +
-                        "If an existing link is another invoice's (same fields, another customer), use -AllowDuplicate: -ReuseExisting " +
-                        "would hand this row that invoice's link.",
-                },
-            };
+            var record = RowErrors.AlreadyRun(_alreadyLinked, _progress.Rows, DuplicateWindow);
             _alreadyLinked.Clear();
             WriteRowError(record, "");
         }
 
-        private static readonly RowReader Columns = new RowReader(typeof(NewOmiseLinkCommand));
+        private RowParser? _parser;
+        private WhatIfPreview? _preview;
         private long _rowNumber;
 
         private OrderedWork<Row, CreateOutcome>? _work;
         private LinkCreator? _creator;
         private readonly RunProgress _progress = new RunProgress();
         private bool _endReported;
-        // The references seen in this run, as 64-bit hashes (case-insensitive) with their first row: 16 bytes a row instead of
-        // the string. A collision could only refuse a row as a copy (nothing is created, -AllowDuplicate lets it through).
-        private readonly Dictionary<ulong, long> _references = new Dictionary<ulong, long>();
-
-        private static readonly string[] RowFields = { nameof(Amount), nameof(Price), nameof(Currency), nameof(Title), nameof(Description), nameof(Reference), nameof(Multiple) };
-        // The row fields given on the command line, each checked against every row's own column. Read in BeginProcessing,
-        // where BoundParameters holds only the command line's (a row's columns are bound later, per record).
-        private string[] _givenOnCommandLine = Array.Empty<string>();
-        // -WhatIf: set once a read of the existing links failed; the preview stops asking.
-        private bool _previewUnavailable;
         // SIGTERM during the run: set on the signal's thread, acted on by the pipeline thread (EndIfTerminating).
         private IDisposable? _termination;
         private volatile bool _terminating;
@@ -207,7 +173,12 @@ namespace OmiseLinks.Commands
 
         protected override void BeginProcessing()
         {
-            _givenOnCommandLine = RowFields.Where(MyInvocation.BoundParameters.ContainsKey).ToArray();
+            var commandLine = new Dictionary<string, object?>();
+            foreach (var field in RowParser.Fields)
+                if (MyInvocation.BoundParameters.TryGetValue(field, out var given))
+                    commandLine[field] = given is SwitchParameter flag ? flag.IsPresent : given;
+            _parser = new RowParser(commandLine, AllowDuplicate.IsPresent);
+            _preview = new WhatIfPreview(_progress);
             var session = ResolveSession();
             _progress.Mode = session.Mode.ToLowerInvariant();
             _creator = new LinkCreator(session.Client, new LinkCreatorOptions
@@ -368,175 +339,63 @@ namespace OmiseLinks.Commands
                   "their links are written above, and nothing after them was sent.";
             if (waiting > 0 && _sent > 0) sent += $" {waiting} checked row(s) waiting were not sent.";
             // The exception's message is what the end-of-run summary gives as the reason the run ended.
-            var where = label.Length > 0 ? " at " + RowLabel.InSentence(label) : "";
-            var record = new ErrorRecord(new ArgumentException(reason + where), rowError.FullyQualifiedErrorId.Split(',')[0], ErrorCategory.InvalidData, rowError.TargetObject)
-            {
-                ErrorDetails = new ErrorDetails((label.Length > 0 ? label + ": " : "") + text + " " + sent) { RecommendedAction = advice },
-            };
-            if (label.Length > 0) record.CategoryInfo.TargetName = label;
+            var record = RowErrors.StoppedForFile(rowError, label, reason, text + " " + sent, advice);
             if (_work != null) WriteFinished(wait: true);
             // Told before the throw: the pipeline sees only that it stopped.
-            _progress.EndEarly(reason + where);
+            _progress.EndEarly(record.Exception.Message);
             ThrowTerminatingError(record);
         }
 
-        private static bool Filled(object? value) =>
-            value != null && !(value is string text && text.Trim().Length == 0) && !(value is PSObject ps && ps.BaseObject is string t && t.Trim().Length == 0);
-
         /// <summary>
-        /// A row's value for a field: the command line's if given there (checked against the row's own cells elsewhere), else
-        /// the row's column (by name or alias). Several columns for one field (Amount and AmountSatang, Reference and
-        /// Invoice No): empty cells are ignored, equal values are one value, and different values are a problem naming both
-        /// columns, so neither is taken. Null when there is no such column.
-        /// </summary>
-        private object? Read(string field, object? bound, PSObject? row, List<(string Id, string Key, string Text)> problems)
-        {
-            if (_givenOnCommandLine.Contains(field)) return bound;
-            if (row == null) return null;
-            var cells = Columns.Cells(row, field);
-            if (cells.Count == 0) return null;
-            var filled = cells.Where(c => Filled(c.Value)).ToList();
-            if (filled.Count == 0) return cells[0].Value ?? string.Empty;
-            var first = filled[0];
-            foreach (var other in filled.Skip(1))
-            {
-                if (SameValue(field, first.Value, other.Value)) continue;
-                var hint = field == nameof(Amount)
-                    ? " An amount column holds the smallest unit (satang, cents): if one of them is in baht or dollars, name it price, or leave it out."
-                    : "";
-                problems.Add(("ConflictingColumns", field.ToLowerInvariant() + " in two columns",
-                    $"The row gives the {field.ToLowerInvariant()} twice, differently: column '{first.Name}' is '{first.Value}' and column " +
-                    $"'{other.Name}' is '{other.Value}'. Neither is taken: keep one of the columns.{hint}"));
-                break;
-            }
-            return first.Value;
-        }
-
-        /// <summary>
-        /// One row: skip it if wholly blank; check every field with the core's rule (LinkFields) so that any problem is
-        /// one error naming the row (number, file line and reference) before anything is sent; then preview or hold it to
-        /// be sent. A problem of the whole input (damaged text, a missing column) stops the run instead.
+        /// One row: skip it if wholly blank; read and check it (RowParser) so that any problem is one error naming the row
+        /// before anything is sent; then preview or hold it to be sent. A problem of the whole input (damaged text, a missing
+        /// column) stops the run instead.
         /// </summary>
         private void ProcessRow(PSObject? row, long? number)
         {
-            if (row != null && RowReader.IsBlank(row))
+            if (row != null && RowParser.IsBlank(row))
             {
                 WriteVerbose($"{RowLabel.Of(number, null)}: every cell is empty; skipped (nothing created).");
                 _progress.Skip(number ?? 0);
                 return;
             }
-
-            var problems = new List<(string Id, string Key, string Text)>();
-            // Null: no reference column; "" : the column is there but this row's cell is empty.
-            var reference = Read(nameof(Reference), Reference, row, problems)?.ToString().Trim();
-            var label = RowLabel.Of(number, reference);
-
-            foreach (var name in _givenOnCommandLine)
-                if (ConflictWithCommandLine(name, row) is string conflict)
-                    problems.Add(("ConflictingValue", name.ToLowerInvariant() + " given twice", conflict));
-            var amountValue = Read(nameof(Amount), Amount, row, problems);
-            var priceValue = Read(nameof(Price), Price, row, problems);
-            // An empty amount cell beside a filled price is the price (and the other way round).
-            var useAmount = Filled(amountValue) || (!Filled(priceValue) && amountValue != null);
-            long amount = 0;
-            if (Filled(amountValue) && Filled(priceValue))
-                problems.Add(("AmountAndPrice", "amount and price",
-                    $"The row gives both an amount ('{amountValue}', smallest unit) and a price ('{priceValue}', currency units): give one, so the sum cannot be read two ways."));
-            else if (amountValue == null && priceValue == null) problems.Add(("MissingAmount", "no amount column", MissingAmountText(row)));
-            else if (useAmount && !StrictAmount.TryRead(amountValue, out amount, out var amountProblem)) problems.Add(("InvalidAmount", "amount", amountProblem!));
-
-            var currencyValue = Read(nameof(Currency), Currency, row, problems);
-            string? currency = null;
-            if (currencyValue == null) problems.Add(("MissingCurrency", "no currency column", Columns.Missing(row, nameof(Currency))));
-            else
-            {
-                currency = LinkFields.NormalizeCurrency(currencyValue.ToString(), out var currencyProblem);
-                if (currency == null) problems.Add(("InvalidCurrency", "currency", currencyProblem!));
-            }
-            // A price needs the currency to know its decimals (2 for THB, 0 for JPY); without one its problem is the currency's.
-            if (!useAmount && priceValue != null && currency != null)
-            {
-                if (!StrictAmount.TryReadPrice(priceValue, currency, out amount, out var priceProblem))
-                    problems.Add(("InvalidPrice", "price", priceProblem!));
-                else if (amount == 0)
-                    // In an accounting export 0.00 is a free or credited item; as a link it would let the customer type any amount.
-                    problems.Add(("InvalidPrice", "price", $"Price '{priceValue}' is zero: a link with no amount lets the customer enter any amount. " +
-                        "Leave free or credited items out; to let the customer choose the amount on purpose, give an amount of 0 instead of a price."));
-            }
-
-            string? damagedText = null;
-            var title = CheckText(nameof(Title), Read(nameof(Title), Title, row, problems), row, problems, ref damagedText);
-            var description = CheckText(nameof(Description), Read(nameof(Description), Description, row, problems), row, problems, ref damagedText);
-
-            var multiple = Multiple.IsPresent;
-            if (!MyInvocation.BoundParameters.ContainsKey(nameof(Multiple)) && row != null)
-            {
-                var cell = Read(nameof(Multiple), null, row, problems);
-                if (!CsvBooleanAttribute.TryRead(nameof(Multiple), cell, out multiple, out var multipleProblem))
-                    problems.Add(("InvalidMultiple", "multiple", multipleProblem!));
-            }
-
-            object target = (object?)row ?? new PSObject(new { Amount = amountValue, Currency = currencyValue, Title = title, Description = description });
-            LinkCreateRequest? request = null;
-            if (problems.Count == 0)
-            {
-                try { request = new LinkCreateRequest(amount, currency!, title!, description!, multiple); }
-                catch (ArgumentException ex) { problems.Add(("InvalidArgument", "fields", ex.Message)); }
-            }
-            if (request != null && !AllowDuplicate.IsPresent && DuplicateOfInput(row, number, reference) is var duplicate && duplicate != null)
-            {
-                problems.Add(duplicate.Value);
-                request = null;
-            }
+            var parsed = _parser!.Parse(row, number);
+            var label = parsed.Label;
             var firstRow = _checked++ == 0;
+            var request = parsed.Request;
             if (request == null)
             {
-                var damaged = damagedText != null;
-                var text = string.Join(" ", problems.Select(p => p.Text));
-                var labelled = (label.Length > 0 ? label + ": " : "") + text + (damaged ? " Nothing was sent for this row." : "");
-                var copy = problems[0].Id == "DuplicateReference" || problems[0].Id == "AlreadyALink";
-                var record = new ErrorRecord(new ArgumentException(labelled), problems[0].Id, copy ? ErrorCategory.ResourceExists : ErrorCategory.InvalidData, target)
-                {
-                    ErrorDetails = new ErrorDetails(labelled)
-                    {
-                        RecommendedAction = damaged ? LinkFields.EncodingAdviceFor(damagedText!)
-                            : copy ? "If the row is a copy, leave it out; to create another link for it on purpose, use -AllowDuplicate."
-                            : number == null ? "Fix the value and run the command again."
-                            : MyInvocation.BoundParameters.ContainsKey("WhatIf") ? "Fix the row; nothing was sent (-WhatIf)."
-                            : "Fix the row, then run the file again with -ReuseExisting: rows already created are not created twice.",
-                    },
-                };
-                if (label.Length > 0) record.CategoryInfo.TargetName = label;
-                if (row != null && damaged)
+                var record = RowErrors.Refused(parsed, MyInvocation.BoundParameters.ContainsKey("WhatIf"));
+                if (row != null && parsed.DamagedText != null)
                     // Text decoded with the wrong encoding is the file's problem: its other rows are as damaged, or wrong
                     // in ways no check can see (ASCII rows read fine), so nothing more of it is sent.
-                    StopForFile(record, number, label, "the input was read with the wrong encoding", text + " The file was read with the wrong encoding, so the run stops here.", LinkFields.EncodingAdviceFor(damagedText!));
-                var missing = problems.Where(p => p.Id.StartsWith("Missing", StringComparison.Ordinal)).ToList();
+                    StopForFile(record, number, label, "the input was read with the wrong encoding", parsed.Text + " The file was read with the wrong encoding, so the run stops here.", LinkFields.EncodingAdviceFor(parsed.DamagedText));
+                var missing = parsed.Problems.Where(p => p.IsMissingColumn).ToList();
                 if (row != null && firstRow && missing.Count > 0)
                     // The first row has no such column: every row of a CSV has the same columns, so one error for the input,
                     // not one per row.
                     StopForFile(record, number, label, "the input has " + string.Join(", ", missing.Select(p => p.Key)), string.Join(" ", missing.Select(p => p.Text)) +
                         " Every row of the input has the same columns, so the run stops at its first row.",
                         "Fix the header of the file (or give the value on the command line for every row, such as -Currency thb), then run it again.");
-                Hold(new Held
-                {
-                    Error = record, Number = number, Label = label,
-                    Keys = string.Join(", ", problems.Select(p => p.Key).Distinct()),
-                });
+                Hold(new Held { Error = record, Number = number, Label = label, Keys = parsed.Keys });
                 return;
             }
 
             var creation = new RowCreation(request, label.Length > 0 ? label : $"'{request.Title}'",
-                identity: !string.IsNullOrEmpty(reference) ? "reference " + reference!.ToUpperInvariant() : number.HasValue ? "row " + number.Value : null);
-            var rowState = new Row(target, creation, number, reference);
-            var what = (label.Length > 0 ? label + ": " : "") +
-                $"{rowState.Describe()}, {(request.Multiple ? "multiple-use" : "single-use")}, description '{request.Description}'";
+                identity: !string.IsNullOrEmpty(parsed.Reference) ? "reference " + parsed.Reference!.ToUpperInvariant() : number.HasValue ? "row " + number.Value : null);
+            var rowState = new Row(parsed, creation);
+            var what = RowErrors.Prefix(label) +
+                $"{RowErrors.LinkText(request)}, {(request.Multiple ? "multiple-use" : "single-use")}, description '{request.Description}'";
             const string Action = "Create payment link";
             var operation = $"Performing the operation \"{Action}\" on target \"{what}\".";
             if (!ShouldProcess(operation, "Are you sure you want to perform this action?\n" + operation, "Confirm", out var reason))
             {
                 _progress.Previewed++;
-                if (reason == ShouldProcessReason.WhatIf) PreviewExisting(request, label);
+                if (reason == ShouldProcessReason.WhatIf && _preview!.Tell(label, () => Run(ct => _creator!.FindExistingAsync(request, ct))) is var (text, warning))
+                {
+                    if (warning) WriteWarning(text);
+                    else WriteVerbose(text);
+                }
                 return;
             }
             if (row != null && !_encodingConfirmed && ReadsAsThai(request.Title + request.Description)) _encodingConfirmed = true;
@@ -553,150 +412,6 @@ namespace OmiseLinks.Commands
             foreach (var c in text)
                 if (c >= '\u0E01' && c <= '\u0E5B' && ++thai >= 3) return true;
             return false;
-        }
-
-        /// <summary>
-        /// -WhatIf: says what a real run would do instead of creating the row's link (reuse an existing link, or refuse the row
-        /// as a recent duplicate), reading the same links a real run would. A failed read is told once and ends the check.
-        /// </summary>
-        private void PreviewExisting(LinkCreateRequest request, string label)
-        {
-            if (_previewUnavailable) return;
-            (Link Link, ExistingLinkKind Kind)? existing;
-            try { existing = Run(ct => _creator!.FindExistingAsync(request, ct)); }
-            catch (OmiseApiException ex)
-            {
-                _previewUnavailable = true;
-                WriteWarning($"-WhatIf could not read the existing links, so it cannot tell which rows a real run would reuse or refuse as duplicates: {ex.Message}");
-                return;
-            }
-            if (existing == null) return;
-            var name = label.Length > 0 ? label + ": " : "";
-            var link = existing.Value.Link;
-            switch (existing.Value.Kind)
-            {
-                case ExistingLinkKind.Reuse:
-                    _progress.PreviewedReuse++;
-                    WriteVerbose($"{name}a real run would reuse {link.Id} (created {Timestamps.Text(link.CreatedAt)}).");
-                    return;
-                case ExistingLinkKind.AlreadyPaid:
-                    _progress.PreviewedDuplicate++;
-                    WriteWarning($"{name}a real run would not create this link: {new AlreadyPaidException(link).Message} (AlreadyPaid). " +
-                        "Use -AllowDuplicate only if this invoice must be paid again.");
-                    return;
-                default:
-                    _progress.PreviewedDuplicate++;
-                    WriteWarning($"{name}a real run would not create this link: {link.Id} with the same fields was created " +
-                        $"{Timestamps.Text(link.CreatedAt)} (RecentDuplicate). Use -ReuseExisting to take it, or -AllowDuplicate to create another.");
-                    return;
-            }
-        }
-
-        /// <summary>
-        /// A row that is surely not meant to make a new link: its reference (invoice) repeats an earlier row's in this run
-        /// (a copied line), or it is a link already (an Id column holding a link id: a links.csv fed back in). Null otherwise.
-        /// </summary>
-        private (string Id, string Key, string Text)? DuplicateOfInput(PSObject? row, long? number, string? reference)
-        {
-            if (row != null)
-            {
-                foreach (var name in LinkIdAttribute.Columns)
-                    if (row.Properties[name]?.Value?.ToString()?.Trim() is string id && Identifiers.IsLinkId(id))
-                        return ("AlreadyALink", "already a link",
-                            $"The row is a payment link already ({name} {id}): it looks like a links file fed back in. Get-OmiseLink shows that link; nothing was sent.");
-            }
-            if (string.IsNullOrEmpty(reference) || number == null) return null;
-            var key = ReferenceHash(reference!);
-            if (_references.TryGetValue(key, out var first))
-                return ("DuplicateReference", "same reference as " + RowLabel.InSentence(RowLabel.Of(first, null)),
-                    $"The reference {reference} was already used by {RowLabel.InSentence(RowLabel.Of(first, null))} of this run: a copied line would make a second link for one invoice. Nothing was sent for this row.");
-            _references[key] = number.Value;
-            return null;
-        }
-
-        private static ulong ReferenceHash(string reference)
-        {
-            var hash = 14695981039346656037UL; // FNV-1a over the upper-cased UTF-16 code units
-            foreach (var c in reference.ToUpperInvariant()) hash = (hash ^ c) * 1099511628211UL;
-            return hash;
-        }
-
-        /// <summary>Neither an amount nor a price: the near-miss column of either, else what is read.</summary>
-        private static string MissingAmountText(PSObject? row)
-        {
-            var price = Columns.Missing(row, nameof(Price));
-            if (price.IndexOf("looks like it", StringComparison.Ordinal) >= 0) return price;
-            var amount = Columns.Missing(row, nameof(Amount));
-            return amount + " A price in currency units (1500.50) can be given instead, in a price column or with -Price.";
-        }
-
-        /// <summary>
-        /// A field given on the command line and, differently, in the row's own column: the binder would silently take the
-        /// command line's, so the row is refused instead (an amount or a currency is money). Null when they agree or the
-        /// row has no such cell.
-        /// </summary>
-        private string? ConflictWithCommandLine(string field, PSObject? row)
-        {
-            if (row == null) return null;
-            object? given = field switch
-            {
-                nameof(Amount) => Amount,
-                nameof(Price) => Price,
-                nameof(Currency) => Currency,
-                nameof(Title) => Title,
-                nameof(Description) => Description,
-                nameof(Reference) => Reference,
-                _ => Multiple.IsPresent,
-            };
-            if (given is PSObject ps) given = ps.BaseObject;
-            foreach (var (column, cell) in Columns.Cells(row, field))
-            {
-                if (!Filled(cell) || SameValue(field, cell, given)) continue;
-                var shown = field == nameof(Multiple) ? ((bool)given! ? "-Multiple" : "-Multiple:$false") : $"-{field} '{given}'";
-                var name = string.Equals(column, field, StringComparison.OrdinalIgnoreCase) ? "" : $" (column '{column}')";
-                return $"The row's {field.ToLowerInvariant()}{name} is '{cell}' but {shown} was given on the command line: a value given in both places " +
-                    "must be the same, so neither is taken. Remove the column or the parameter.";
-            }
-            return null;
-        }
-
-        /// <summary>Two values given for one field mean the same: amounts and prices as numbers, a currency in any case, a yes/no as one.</summary>
-        private static bool SameValue(string field, object? a, object? b)
-        {
-            if (a is PSObject pa) a = pa.BaseObject;
-            if (b is PSObject pb) b = pb.BaseObject;
-            switch (field)
-            {
-                case nameof(Amount):
-                    return StrictAmount.TryRead(a, out var first, out _) && StrictAmount.TryRead(b, out var second, out _) && first == second;
-                case nameof(Price):
-                    // Compared as two-decimal numbers ("100" = "100.00"); the row's own currency decides its decimals later.
-                    return StrictAmount.TryReadPrice(a, "usd", out var firstPrice, out _) && StrictAmount.TryReadPrice(b, "usd", out var secondPrice, out _) && firstPrice == secondPrice;
-                case nameof(Currency):
-                    return string.Equals(a?.ToString().Trim(), b?.ToString().Trim(), StringComparison.OrdinalIgnoreCase);
-                case nameof(Multiple):
-                    return CsvBooleanAttribute.TryRead(field, a, out var firstMultiple, out _) && CsvBooleanAttribute.TryRead(field, b, out var secondMultiple, out _)
-                        && firstMultiple == secondMultiple;
-                default:
-                    return string.Equals(a?.ToString().Trim(), b?.ToString().Trim(), StringComparison.Ordinal);
-            }
-        }
-
-        private static string? CheckText(string field, object? value, PSObject? row, List<(string Id, string Key, string Text)> problems, ref string? damagedText)
-        {
-            if (value == null)
-            {
-                problems.Add(("Missing" + field, "no " + field.ToLowerInvariant() + " column", Columns.Missing(row, field)));
-                return null;
-            }
-            var text = value.ToString();
-            var problem = LinkFields.TextProblem(field, text, withAdvice: false);
-            if (problem == null) return text;
-            var damaged = LinkFields.EncodingDamage(text) != null;
-            if (damaged && damagedText != null) problem = $"So does {field} '{text}'.";
-            if (damaged) damagedText ??= text;
-            problems.Add((damaged ? "TextEncodingDamaged" : "Invalid" + field, damaged ? "text encoding" : field.ToLowerInvariant(), problem));
-            return null;
         }
 
         protected override void EndProcessing()
@@ -827,22 +542,22 @@ namespace OmiseLinks.Commands
                 var how = outcome.Origin == LinkOrigin.Reused ? "reused" : outcome.Origin == LinkOrigin.Adopted ? "adopted" : "created";
                 try
                 {
-                    WriteVerbose($"{row.Name}: {how} {outcome.Link.Id} ({LinkOutput.FormatMoney(outcome.Link.Amount, outcome.Link.Currency)})");
+                    WriteVerbose($"{row.Creation.Name}: {how} {outcome.Link.Id} ({LinkOutput.FormatMoney(outcome.Link.Amount, outcome.Link.Currency)})");
                     WriteObject(output);
                 }
                 catch (PipelineStoppedException) when (!Stopping)
                 {
                     // A later command (Select-Object -First) took this link, then ended the pipeline: the link was written.
-                    _progress.Count(outcome.Origin, outcome.Link.Id, row.Name);
+                    _progress.Count(outcome.Origin, outcome.Link.Id, row.Creation.Name);
                     throw;
                 }
                 catch (Exception) when (Stopping)
                 {
                     // Ctrl+C: PowerShell refused the link before it reached the pipeline. It exists: the early-end account names it.
-                    _progress.CountUnwritten(outcome.Link.Id, row.Name);
+                    _progress.CountUnwritten(outcome.Link.Id, row.Creation.Name);
                     throw;
                 }
-                _progress.Count(outcome.Origin, outcome.Link.Id, row.Name);
+                _progress.Count(outcome.Origin, outcome.Link.Id, row.Creation.Name);
                 return;
             }
             var unreachable = _creator?.Unreachable;
@@ -859,51 +574,32 @@ namespace OmiseLinks.Commands
                 StopUnreachable(row, unreachable);
             }
             var error = task.Exception!.GetBaseException();
-            var prefix = row.Label.Length > 0 ? row.Label + ": " : "";
             if (error is RecentDuplicateException duplicate)
             {
                 // Told once for the run (AlreadyRun at the end), not once a row: a repeated input would print thousands.
-                _progress.CountFailure(row.Number, row.Label, "same as " + duplicate.Existing.Id);
-                _alreadyLinked.Add((row, duplicate.Existing));
-                WriteVerbose($"{row.Name}: not created: {duplicate.Existing.Id} with the same fields was created {Timestamps.Text(duplicate.Existing.CreatedAt)} (RecentDuplicate)");
+                _progress.CountFailure(row.Number, row.Label, RowErrors.FailureKey(duplicate));
+                _alreadyLinked.Add((row.Label, row.Target, duplicate.Existing));
+                WriteVerbose($"{row.Creation.Name}: not created: {duplicate.Existing.Id} with the same fields was created {Timestamps.Text(duplicate.Existing.CreatedAt)} (RecentDuplicate)");
                 return;
             }
+            _progress.CountFailure(row.Number, row.Label, RowErrors.FailureKey(error));
             if (error is AlreadyPaidException paid)
             {
-                _progress.CountFailure(row.Number, row.Label, "paid " + paid.Paid.Id);
-                var record = new ErrorRecord(paid, "AlreadyPaid", ErrorCategory.ResourceExists, row.Target)
-                {
-                    ErrorDetails = new ErrorDetails(prefix + paid.Message)
-                    {
-                        RecommendedAction = "Nothing to do if the invoice is paid. If it really must be paid again (a new charge with the " +
-                            "same fields), run the row with -AllowDuplicate.",
-                    },
-                };
-                if (row.Label.Length > 0) record.CategoryInfo.TargetName = row.Label;
-                WriteRowError(record, row.Label);
+                WriteRowError(RowErrors.AlreadyPaid(paid, row.Target, row.Label), row.Label);
                 return;
             }
+            var request = row.Creation.Request;
             if (error is OmiseApiException api)
             {
-                _progress.CountFailure(row.Number, row.Label, api.StatusCode.HasValue ? $"HTTP {api.StatusCode} {api.Code}" : (api.Code ?? api.Kind.ToString()));
                 if (unreachable != null && api.Kind == OmiseFailureKind.ConnectionRefused) StopUnreachable(row, unreachable);
-                var record = ApiErrorRecord(api, row.Target, prefix + "Could not create the link " + row.Describe());
-                if (row.Label.Length > 0) record.CategoryInfo.TargetName = row.Label;
-                if (api.IsTransient)
-                    record.ErrorDetails.RecommendedAction = "Run the same input again with -ReuseExisting: rows whose link exists get it, the rest are created once.";
+                var record = RowErrors.ApiFailure(ApiErrorRecord(api, row.Target, RowErrors.CouldNotCreate(request, row.Label)), api, row.Label);
                 if (api.StatusCode == 401) _progress.EndEarly("the API refused the key");
                 _writingErrorOf = row.Label.Length > 0 ? row.Label : "the row";
                 WriteApiError(record, api);
                 _writingErrorOf = null;
                 return;
             }
-            _progress.CountFailure(row.Number, row.Label, error.GetType().Name);
-            _writingErrorOf = row.Label.Length > 0 ? row.Label : "the row";
-            WriteError(new ErrorRecord(error, "CreateLinkFailed", ErrorCategory.NotSpecified, row.Target)
-            {
-                ErrorDetails = new ErrorDetails(prefix + "Could not create the link " + row.Describe() + ": " + error.Message),
-            });
-            _writingErrorOf = null;
+            WriteRowError(RowErrors.CreateFailed(error, row.Target, request, row.Label), row.Label);
         }
 
         /// <summary>
@@ -912,21 +608,8 @@ namespace OmiseLinks.Commands
         /// </summary>
         private void StopUnreachable(Row row, OmiseApiException failure)
         {
-            var threshold = _creator!.UnreachableAfterRows;
             _progress.EndEarly("the API could not be reached");
-            var prefix = row.Label.Length > 0 ? row.Label + ": " : "";
-            var text = $"{prefix}The Omise API could not be reached for {threshold} rows in a row ({failure.Message}). " +
-                "The run stops here: no further row is sent.";
-            var record = new ErrorRecord(failure, "ApiUnreachable", ErrorCategory.ConnectionError, row.Target)
-            {
-                ErrorDetails = new ErrorDetails(text)
-                {
-                    RecommendedAction = "Check the network, proxy and -ApiUri, then run the same input again with -ReuseExisting: " +
-                        "rows whose link exists get it, the rest are created once.",
-                },
-            };
-            if (row.Label.Length > 0) record.CategoryInfo.TargetName = row.Label;
-            ThrowTerminatingError(record);
+            ThrowTerminatingError(RowErrors.Unreachable(failure, _creator!.UnreachableAfterRows, row.Target, row.Label));
         }
 
         /// <summary>
@@ -957,10 +640,10 @@ namespace OmiseLinks.Commands
                 foreach (var item in _work.DrainAll())
                 {
                     var row = item.State;
-                    if (item.Task.Status == TaskStatus.RanToCompletion) _progress.CountUnwritten(item.Task.Result.Link.Id, row.Name);
+                    if (item.Task.Status == TaskStatus.RanToCompletion) _progress.CountUnwritten(item.Task.Result.Link.Id, row.Creation.Name);
                     else if (row.Creation.MayExist) _progress.CountMayExist();
                     else if (item.Task.IsFaulted && !(item.Task.Exception!.GetBaseException() is OperationCanceledException))
-                        _progress.CountFailure(row.Number, row.Label, Key(item.Task.Exception.GetBaseException()));
+                        _progress.CountFailure(row.Number, row.Label, RowErrors.FailureKey(item.Task.Exception.GetBaseException()));
                     else _progress.CountNeverSent();
                 }
             }
@@ -1017,21 +700,13 @@ namespace OmiseLinks.Commands
             {
                 ErrorDetails = new ErrorDetails(text)
                 {
-                    RecommendedAction = "Run the same input again with -ReuseExisting: rows whose link exists get it, the rest are created once.",
+                    RecommendedAction = RowErrors.RerunAdvice,
                 },
             };
             // Ends the script as a throw statement would, not only this statement (ThrowTerminatingError): the process was asked
             // to stop, so a script's next statements must not run, and pwsh -File must not exit 0. try/catch still catches it.
             throw new RuntimeException(text, record.Exception, record) { WasThrownFromThrowStatement = true };
         }
-
-        private static string Key(Exception error) => error switch
-        {
-            OmiseApiException api => api.StatusCode.HasValue ? $"HTTP {api.StatusCode} {api.Code}" : (api.Code ?? api.Kind.ToString()),
-            RecentDuplicateException duplicate => "same as " + duplicate.Existing.Id,
-            AlreadyPaidException paid => "paid " + paid.Paid.Id,
-            _ => error.GetType().Name,
-        };
 
         /// <summary>Runs when the pipeline ends for any reason; an early end not yet told (Ctrl+C, an upstream failure) is told here.</summary>
         public void Dispose()
