@@ -127,25 +127,6 @@ namespace OmiseLinks.Commands
         [Parameter(ValueFromPipeline = true)]
         public PSObject[]? InputObject { get; set; }
 
-        private sealed class Row
-        {
-            public Row(ParsedRow parsed, RowCreation creation)
-            {
-                Target = parsed.Target;
-                Creation = creation;
-                Number = parsed.Number;
-                Reference = parsed.Reference;
-                Label = parsed.Label;
-            }
-
-            public object Target { get; }
-            public RowCreation Creation { get; }
-            public long? Number { get; }
-            public string? Reference { get; }
-            /// <summary>The row's name (RowLabel); a command-line call has none, and Verbose and the ledger use Creation.Name, its title.</summary>
-            public string Label { get; }
-        }
-
         // Rows the duplicate guard refused, with the existing link of each: one AlreadyRun error at the end tells them all.
         private readonly List<(string Label, object Target, Link Existing)> _alreadyLinked = new List<(string, object, Link)>();
 
@@ -161,7 +142,7 @@ namespace OmiseLinks.Commands
         private WhatIfPreview? _preview;
         private long _rowNumber;
 
-        private OrderedWork<Row, CreateOutcome>? _work;
+        private OrderedWork<InputRow, CreateOutcome>? _work;
         private LinkCreator? _creator;
         private readonly RunProgress _progress = new RunProgress();
         private bool _endReported;
@@ -194,7 +175,7 @@ namespace OmiseLinks.Commands
                 MaxAttempts = MaxAttempts,
                 ReadParallelism = ThrottleLimit,
             });
-            _work = new OrderedWork<Row, CreateOutcome>(ThrottleLimit, LookAhead(ThrottleLimit));
+            _work = new OrderedWork<InputRow, CreateOutcome>(ThrottleLimit, LookAhead(ThrottleLimit));
             _termination = TerminationSignal.Register(() =>
             {
                 _terminating = true;
@@ -239,46 +220,13 @@ namespace OmiseLinks.Commands
             }
         }
 
-        /// <summary>
-        /// How many checked rows wait before they are sent. A file read with the wrong encoding is usually seen on a later row
-        /// than the first (ASCII rows come out fine, Thai ones damaged): a row is sent only once this many later rows have been
-        /// checked or the input has ended, so a file whose first damaged row is row n has sent at most n - 1 - HeldRows rows
-        /// (none for a file of up to 501 rows). Reading ahead costs no request, only the time to read and check that many rows
-        /// before the first is sent (about 0.15-0.3 s once per run here); the rows wait in memory (a CSV row is small). Once a
-        /// row's Thai text has been read intact the file's encoding is right, and rows are sent as soon as they are checked.
-        /// </summary>
-        internal const int HeldRows = 500;
-
-        private sealed class Held
-        {
-            public Row? Row;
-            public ErrorRecord? Error;
-            public long? Number;
-            public string Label = string.Empty;
-            public string Keys = string.Empty;
-        }
-
-        private readonly Queue<Held> _held = new Queue<Held>();
-        // Set once a row's Thai text was read intact: the file's encoding is right, nothing more is held back.
-        private bool _encodingConfirmed;
+        private readonly HoldBack _holdBack = new HoldBack();
         private long _sent;
         private long _checked;
 
-        /// <summary>
-        /// A checked row (to send) or a refused one (its error) joins the rows waiting to be sent, in input order; the oldest
-        /// leaves once more than HeldRows wait. A refusal with nothing ahead of it is written at once, and a command-line call
-        /// (no row) is never held.
-        /// </summary>
         private void Hold(Held entry)
         {
-            if (entry.Number == null || _encodingConfirmed || (entry.Error != null && _held.Count == 0))
-            {
-                ReleaseHeld();
-                Release(entry);
-                return;
-            }
-            _held.Enqueue(entry);
-            while (_held.Count > HeldRows) Release(_held.Dequeue());
+            foreach (var ready in _holdBack.Admit(entry)) Release(ready);
         }
 
         /// <summary>Every waiting row is sent (end of input).</summary>
@@ -286,7 +234,7 @@ namespace OmiseLinks.Commands
         {
             try
             {
-                while (_held.Count > 0) Release(_held.Dequeue());
+                foreach (var ready in _holdBack.Drain()) Release(ready);
             }
             catch (Exception)
             {
@@ -314,15 +262,9 @@ namespace OmiseLinks.Commands
             WriteFinished(wait: false);
         }
 
-        /// <summary>The run ends early: rows still waiting are never sent (a refused one stays a failure).</summary>
         private void DropHeld()
         {
-            while (_held.Count > 0)
-            {
-                var entry = _held.Dequeue();
-                if (entry.Error != null) _progress.CountFailure(entry.Number, entry.Label, entry.Keys);
-                else _progress.CountNeverSent();
-            }
+            foreach (var entry in _holdBack.Drain()) _progress.CountDropped(entry);
         }
 
         /// <summary>
@@ -331,13 +273,9 @@ namespace OmiseLinks.Commands
         /// </summary>
         private void StopForFile(ErrorRecord rowError, long? number, string label, string reason, string text, string advice)
         {
-            var waiting = _held.Count(h => h.Row != null);
+            var sent = RunAccounting.SentBefore(_sent, _holdBack.WaitingRows);
             DropHeld();
             _progress.CountFailure(number, label, reason);
-            var sent = _sent == 0 ? "Nothing was sent: no row of the input was created."
-                : $"{_sent} earlier row(s) had been sent before it (the run holds back {HeldRows} rows before sending them); " +
-                  "their links are written above, and nothing after them was sent.";
-            if (waiting > 0 && _sent > 0) sent += $" {waiting} checked row(s) waiting were not sent.";
             // The exception's message is what the end-of-run summary gives as the reason the run ended.
             var record = RowErrors.StoppedForFile(rowError, label, reason, text + " " + sent, advice);
             if (_work != null) WriteFinished(wait: true);
@@ -383,7 +321,7 @@ namespace OmiseLinks.Commands
 
             var creation = new RowCreation(request, label.Length > 0 ? label : $"'{request.Title}'",
                 identity: !string.IsNullOrEmpty(parsed.Reference) ? "reference " + parsed.Reference!.ToUpperInvariant() : number.HasValue ? "row " + number.Value : null);
-            var rowState = new Row(parsed, creation);
+            var rowState = new InputRow(parsed, creation);
             var what = RowErrors.Prefix(label) +
                 $"{RowErrors.LinkText(request)}, {(request.Multiple ? "multiple-use" : "single-use")}, description '{request.Description}'";
             const string Action = "Create payment link";
@@ -398,20 +336,8 @@ namespace OmiseLinks.Commands
                 }
                 return;
             }
-            if (row != null && !_encodingConfirmed && ReadsAsThai(request.Title + request.Description)) _encodingConfirmed = true;
+            _holdBack.Checked(row, request.Title + request.Description);
             Hold(new Held { Row = rowState, Number = number, Label = label });
-        }
-
-        /// <summary>
-        /// Text with three Thai letters or more that passed the encoding check: no wrong reading of a Thai file makes that
-        /// (code page 874 read as 1252 gives Latin-1 letters; UTF-8 read as 874 gives the 'เธ' pairs the check refuses).
-        /// </summary>
-        private static bool ReadsAsThai(string text)
-        {
-            var thai = 0;
-            foreach (var c in text)
-                if (c >= '\u0E01' && c <= '\u0E5B' && ++thai >= 3) return true;
-            return false;
         }
 
         protected override void EndProcessing()
@@ -479,7 +405,7 @@ namespace OmiseLinks.Commands
             }
             catch (Exception ex)
             {
-                _progress.EndEarly(ReasonOf(ex));
+                _progress.EndEarly(RunAccounting.ReasonOf(ex, _writingErrorOf, Stopping));
                 EndEarly();
                 throw;
             }
@@ -495,18 +421,6 @@ namespace OmiseLinks.Commands
             _writingErrorOf = null;
         }
 
-
-        private string ReasonOf(Exception ex)
-        {
-            // -ErrorAction Stop: the engine turns the row's error into PipelineStoppedException while the pipeline is not stopping.
-            if (_writingErrorOf != null && (ex is ActionPreferenceStopException || (ex is PipelineStoppedException && !Stopping)))
-                return $"-ErrorAction Stop at the error of {RowLabel.InSentence(_writingErrorOf)}";
-            // A later command that needs no more rows (Select-Object -First) ends the pipeline without Ctrl+C's Stopping.
-            if (ex.GetType().Name == "StopUpstreamCommandsException" || (ex is PipelineStoppedException && !Stopping))
-                return "a later command in the pipeline needed no more rows (such as Select-Object -First)";
-            if (Stopping || ex is PipelineStoppedException) return "the pipeline was stopped (Ctrl+C)";
-            return ex.Message;
-        }
 
         /// <summary>Writes finished rows in input order; waits for the oldest one when asked to, or when the buffer is full.</summary>
         private void WriteFinished(bool wait)
@@ -532,7 +446,7 @@ namespace OmiseLinks.Commands
             }
         }
 
-        private void Report(Row row, Task<CreateOutcome> task)
+        private void Report(InputRow row, Task<CreateOutcome> task)
         {
             if (task.Status == TaskStatus.RanToCompletion)
             {
@@ -566,8 +480,7 @@ namespace OmiseLinks.Commands
                 if (unreachable == null)
                 {
                     // Taken off the queue already: counted here, or the early-end account would never see this row.
-                    if (row.Creation.MayExist) _progress.CountMayExist();
-                    else _progress.CountNeverSent();
+                    _progress.CountGivenUp(row);
                     throw new PipelineStoppedException();
                 }
                 _progress.CountNeverSent();
@@ -606,7 +519,7 @@ namespace OmiseLinks.Commands
         /// Fail fast: the API could not be reached for several rows in a row, so the run stops once with one terminating
         /// error, as for a refused key: rows not yet sent are never sent, and the end-of-run account tells it.
         /// </summary>
-        private void StopUnreachable(Row row, OmiseApiException failure)
+        private void StopUnreachable(InputRow row, OmiseApiException failure)
         {
             _progress.EndEarly("the API could not be reached");
             ThrowTerminatingError(RowErrors.Unreachable(failure, _creator!.UnreachableAfterRows, row.Target, row.Label));
@@ -637,15 +550,7 @@ namespace OmiseLinks.Commands
                 }
                 catch (AggregateException) { }
 
-                foreach (var item in _work.DrainAll())
-                {
-                    var row = item.State;
-                    if (item.Task.Status == TaskStatus.RanToCompletion) _progress.CountUnwritten(item.Task.Result.Link.Id, row.Creation.Name);
-                    else if (row.Creation.MayExist) _progress.CountMayExist();
-                    else if (item.Task.IsFaulted && !(item.Task.Exception!.GetBaseException() is OperationCanceledException))
-                        _progress.CountFailure(row.Number, row.Label, RowErrors.FailureKey(item.Task.Exception.GetBaseException()));
-                    else _progress.CountNeverSent();
-                }
+                foreach (var item in _work.DrainAll()) _progress.CountLeft(item.State, item.Task);
             }
             var warning = _progress.EarlyEndWarning();
             var viaHost = Stopping;
@@ -687,25 +592,11 @@ namespace OmiseLinks.Commands
                 }
                 // Given up when the signal closed the run (a retry not sent): counted, and the finished rows after it are
                 // still written, as after a failed row.
-                if (item.State.Creation.MayExist) _progress.CountMayExist();
-                else _progress.CountNeverSent();
+                _progress.CountGivenUp(item.State);
             }
             _rowsCancellation.Cancel();
             var written = _progress.Created + _progress.Adopted + _progress.Reused;
-            var text = $"New-OmiseLink stopped: {TerminationSignal.Reason}. No further row was sent; the rows in flight were given up to " +
-                $"{TerminationGrace.TotalSeconds:0} s to finish, and {written} link(s) were written, in input order. " +
-                "The warning and the summary line name any link created but not written.";
-            var record = new ErrorRecord(new OperationCanceledException(text), "ProcessTerminating," + typeof(NewOmiseLinkCommand).FullName,
-                ErrorCategory.OperationStopped, null)
-            {
-                ErrorDetails = new ErrorDetails(text)
-                {
-                    RecommendedAction = RowErrors.RerunAdvice,
-                },
-            };
-            // Ends the script as a throw statement would, not only this statement (ThrowTerminatingError): the process was asked
-            // to stop, so a script's next statements must not run, and pwsh -File must not exit 0. try/catch still catches it.
-            throw new RuntimeException(text, record.Exception, record) { WasThrownFromThrowStatement = true };
+            throw RunAccounting.Terminated(TerminationSignal.Reason, TerminationGrace, written, "ProcessTerminating," + typeof(NewOmiseLinkCommand).FullName);
         }
 
         /// <summary>Runs when the pipeline ends for any reason; an early end not yet told (Ctrl+C, an upstream failure) is told here.</summary>
