@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Management.Automation.Host;
 using System.Threading;
 using System.Threading.Tasks;
 using Omise.Core;
@@ -17,7 +18,7 @@ namespace OmiseLinks.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.New, "OmiseLink", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(Link))]
-    public sealed class NewOmiseLinkCommand : OmiseApiCmdlet, IDisposable
+    public sealed class NewOmiseLinkCommand : OmiseApiCmdlet, IRunHost, IDisposable
     {
         public const int DefaultThrottleLimit = 4;
 
@@ -127,30 +128,15 @@ namespace OmiseLinks.Commands
         [Parameter(ValueFromPipeline = true)]
         public PSObject[]? InputObject { get; set; }
 
-        // Rows the duplicate guard refused, with the existing link of each: one AlreadyRun error at the end tells them all.
-        private readonly List<(string Label, object Target, Link Existing)> _alreadyLinked = new List<(string, object, Link)>();
-
-        private void WriteAlreadyRun()
-        {
-            if (_alreadyLinked.Count == 0) return;
-            var record = RowErrors.AlreadyRun(_alreadyLinked, _progress.Rows, DuplicateWindow);
-            _alreadyLinked.Clear();
-            WriteRowError(record, "");
-        }
-
         private RowParser? _parser;
         private WhatIfPreview? _preview;
         private long _rowNumber;
 
-        private OrderedWork<InputRow, CreateOutcome>? _work;
         private LinkCreator? _creator;
+        private LinkRun? _run;
         private readonly RunProgress _progress = new RunProgress();
-        private bool _endReported;
-        // SIGTERM during the run: set on the signal's thread, acted on by the pipeline thread (EndIfTerminating).
         private IDisposable? _termination;
-        private volatile bool _terminating;
-        /// <summary>How long rows in flight may finish after SIGTERM: container runtimes send SIGKILL about 10 s after it.</summary>
-        private static readonly TimeSpan TerminationGrace = TimeSpan.FromSeconds(5);
+        private long _checked;
 
         protected override void BeginProcessing()
         {
@@ -175,19 +161,15 @@ namespace OmiseLinks.Commands
                 MaxAttempts = MaxAttempts,
                 ReadParallelism = ThrottleLimit,
             });
-            _work = new OrderedWork<InputRow, CreateOutcome>(ThrottleLimit, LookAhead(ThrottleLimit));
-            _termination = TerminationSignal.Register(() =>
-            {
-                _terminating = true;
-                _creator?.Close();
-            });
+            var run = _run = new LinkRun(this, _creator, _progress, ThrottleLimit, LookAhead(ThrottleLimit), DuplicateWindow);
+            _termination = TerminationSignal.Register(run.Terminate);
         }
 
         protected override void ProcessRecord()
         {
-            WhileRunning(() =>
+            _run!.WhileRunning(() =>
             {
-                EndIfTerminating();
+                _run.EndIfTerminating();
                 ProcessInput();
             });
         }
@@ -215,73 +197,9 @@ namespace OmiseLinks.Commands
             }
             catch (Exception)
             {
-                DropHeld();
+                _run!.DropHeld();
                 throw;
             }
-        }
-
-        private readonly HoldBack _holdBack = new HoldBack();
-        private long _sent;
-        private long _checked;
-
-        private void Hold(Held entry)
-        {
-            foreach (var ready in _holdBack.Admit(entry)) Release(ready);
-        }
-
-        /// <summary>Every waiting row is sent (end of input).</summary>
-        private void ReleaseHeld()
-        {
-            try
-            {
-                foreach (var ready in _holdBack.Drain()) Release(ready);
-            }
-            catch (Exception)
-            {
-                DropHeld();
-                throw;
-            }
-        }
-
-        private void Release(Held entry)
-        {
-            if (entry.Error != null)
-            {
-                // The rows before it are written first (waiting for those in flight), so output and errors keep input
-                // order and -ErrorAction Stop on this row leaves every earlier link written (to links.csv), none after it sent.
-                if (_work != null) WriteFinished(wait: true);
-                _progress.CountFailure(entry.Number, entry.Label, entry.Keys);
-                WriteRowError(entry.Error, entry.Label);
-                return;
-            }
-            var rowState = entry.Row!;
-            var creator = _creator!;
-            _sent++;
-            using (OmiseTrace.Use(QueueTrace))
-                _work!.Submit(rowState, ct => creator.CreateAsync(rowState.Creation, ct), _rowsCancellation.Token);
-            WriteFinished(wait: false);
-        }
-
-        private void DropHeld()
-        {
-            foreach (var entry in _holdBack.Drain()) _progress.CountDropped(entry);
-        }
-
-        /// <summary>
-        /// A problem of the whole input, not of one row (its encoding, a missing column): one terminating error naming the
-        /// row where it was seen. Rows still waiting are never sent; the message says how many were sent before.
-        /// </summary>
-        private void StopForFile(ErrorRecord rowError, long? number, string label, string reason, string text, string advice)
-        {
-            var sent = RunAccounting.SentBefore(_sent, _holdBack.WaitingRows);
-            DropHeld();
-            _progress.CountFailure(number, label, reason);
-            // The exception's message is what the end-of-run summary gives as the reason the run ended.
-            var record = RowErrors.StoppedForFile(rowError, label, reason, text + " " + sent, advice);
-            if (_work != null) WriteFinished(wait: true);
-            // Told before the throw: the pipeline sees only that it stopped.
-            _progress.EndEarly(record.Exception.Message);
-            ThrowTerminatingError(record);
         }
 
         /// <summary>
@@ -307,15 +225,15 @@ namespace OmiseLinks.Commands
                 if (row != null && parsed.DamagedText != null)
                     // Text decoded with the wrong encoding is the file's problem: its other rows are as damaged, or wrong
                     // in ways no check can see (ASCII rows read fine), so nothing more of it is sent.
-                    StopForFile(record, number, label, "the input was read with the wrong encoding", parsed.Text + " The file was read with the wrong encoding, so the run stops here.", LinkFields.EncodingAdviceFor(parsed.DamagedText));
+                    _run!.StopForFile(record, number, label, "the input was read with the wrong encoding", parsed.Text + " The file was read with the wrong encoding, so the run stops here.", LinkFields.EncodingAdviceFor(parsed.DamagedText));
                 var missing = parsed.Problems.Where(p => p.IsMissingColumn).ToList();
                 if (row != null && firstRow && missing.Count > 0)
                     // The first row has no such column: every row of a CSV has the same columns, so one error for the input,
                     // not one per row.
-                    StopForFile(record, number, label, "the input has " + string.Join(", ", missing.Select(p => p.Key)), string.Join(" ", missing.Select(p => p.Text)) +
+                    _run!.StopForFile(record, number, label, "the input has " + string.Join(", ", missing.Select(p => p.Key)), string.Join(" ", missing.Select(p => p.Text)) +
                         " Every row of the input has the same columns, so the run stops at its first row.",
                         "Fix the header of the file (or give the value on the command line for every row, such as -Currency thb), then run it again.");
-                Hold(new Held { Error = record, Number = number, Label = label, Keys = parsed.Keys });
+                _run!.Hold(new Held { Error = record, Number = number, Label = label, Keys = parsed.Keys });
                 return;
             }
 
@@ -336,49 +254,19 @@ namespace OmiseLinks.Commands
                 }
                 return;
             }
-            _holdBack.Checked(row, request.Title + request.Description);
-            Hold(new Held { Row = rowState, Number = number, Label = label });
+            _run!.Checked(row, request.Title + request.Description);
+            _run.Hold(new Held { Row = rowState, Number = number, Label = label });
         }
 
         protected override void EndProcessing()
         {
-            WhileRunning(() => { ReleaseHeld(); WriteFinished(wait: true); });
-            WhileRunning(WriteAlreadyRun);
-            if (_progress.Shown) WriteProgress(RunProgress.Completed());
-            var summary = _progress.FailedRowsWarning();
-            if (summary != null && _rowNumber > 0) WriteWarning(summary);
-            _endReported = true;
-            WriteSummaryLine(viaHost: false);
+            _run!.Finish(anyRows: _rowNumber > 0);
             _termination?.Dispose();
         }
 
         /// <summary>
-        /// The run's one-line summary, as an information record tagged PSHOST (what Write-Host writes): shown on the console,
-        /// kept by Start-Transcript and by *> and 6> redirection, never in the output stream. Where the pipeline no longer
-        /// takes records (Ctrl+C), straight to the host, which a transcript still keeps.
-        /// </summary>
-        // Write-Host's tag: the line shows on the console and lands in transcripts and *> logs, never in the output.
-        private static readonly string[] HostTags = { "PSHOST" };
-
-        private void WriteSummaryLine(bool viaHost)
-        {
-            var line = _progress.SummaryLine();
-            if (!viaHost)
-            {
-                try
-                {
-                    WriteInformation(new HostInformationMessage { Message = line }, HostTags);
-                    return;
-                }
-                catch (Exception) when (Stopping) { }
-            }
-            try { Host?.UI?.WriteLine(line); }
-            catch (Exception) { }
-        }
-
-        /// <summary>
         /// Ctrl+C: no row is sent any more, but requests already sent are not cancelled at once: they finish (bounded, in
-        /// <see cref="EndEarly"/>) so the links they make are written or named, never lost in a cancelled answer.
+        /// <see cref="LinkRun.EndEarly"/>) so the links they make are written or named, never lost in a cancelled answer.
         /// </summary>
         protected override void StopProcessing()
         {
@@ -386,224 +274,27 @@ namespace OmiseLinks.Commands
             base.StopProcessing();
         }
 
-        /// <summary>How long an early end waits for the rows already sent before cancelling them.</summary>
-        private static readonly TimeSpan InFlightGrace = TimeSpan.FromSeconds(8);
-
-        // The rows' own token, apart from the command's (which Ctrl+C cancels at once for reads on the pipeline thread):
-        // cancelled only when the rows already sent have had their grace.
-        private readonly CancellationTokenSource _rowsCancellation = new CancellationTokenSource();
-
-        /// <summary>
-        /// Runs pipeline work; if the pipeline ends meanwhile (a downstream Select-Object -First, -ErrorAction Stop, a refused
-        /// key), no queued row is sent any more and the rows' fate is told before the end goes on.
-        /// </summary>
-        private void WhileRunning(Action work)
-        {
-            try
-            {
-                work();
-            }
-            catch (Exception ex)
-            {
-                _progress.EndEarly(RunAccounting.ReasonOf(ex, _writingErrorOf, Stopping));
-                EndEarly();
-                throw;
-            }
-        }
-
-        private string? _writingErrorOf;
-
-        /// <summary>A row's error; if -ErrorAction Stop turns it into the end of the run, the end's account names the row.</summary>
-        private void WriteRowError(ErrorRecord record, string label)
-        {
-            _writingErrorOf = label.Length > 0 ? label : "the row";
-            WriteError(record);
-            _writingErrorOf = null;
-        }
-
-
-        /// <summary>Writes finished rows in input order; waits for the oldest one when asked to, or when the buffer is full.</summary>
-        private void WriteFinished(bool wait)
-        {
-            EndIfTerminating();
-            while (_work!.Count > 0)
-            {
-                EndIfTerminating();
-                var mustWait = wait || _work.IsFull;
-                var ready = _work.WaitForOldest(mustWait ? TimeSpan.FromMilliseconds(100) : TimeSpan.Zero);
-                // While the oldest row is still queued: a write that throws here (the pipeline stopping) leaves it to the
-                // early end's account.
-                FlushTrace();
-                if (_progress.Due()) WriteProgress(_progress.Record());
-                if (!ready)
-                {
-                    if (!mustWait) return;
-                    if (Stopping) throw new PipelineStoppedException();
-                    continue;
-                }
-                var item = _work.Take();
-                Report(item.State, item.Task);
-            }
-        }
-
-        private void Report(InputRow row, Task<CreateOutcome> task)
-        {
-            if (task.Status == TaskStatus.RanToCompletion)
-            {
-                var outcome = task.Result;
-                var output = LinkOutput.Wrap(outcome.Link, row.Reference, outcome.Origin == LinkOrigin.Reused);
-                ResolveSession().RememberLink(outcome.Link.Id);
-                var how = outcome.Origin == LinkOrigin.Reused ? "reused" : outcome.Origin == LinkOrigin.Adopted ? "adopted" : "created";
-                try
-                {
-                    WriteVerbose($"{row.Creation.Name}: {how} {outcome.Link.Id} ({LinkOutput.FormatMoney(outcome.Link.Amount, outcome.Link.Currency)})");
-                    WriteObject(output);
-                }
-                catch (PipelineStoppedException) when (!Stopping)
-                {
-                    // A later command (Select-Object -First) took this link, then ended the pipeline: the link was written.
-                    _progress.Count(outcome.Origin, outcome.Link.Id, row.Creation.Name);
-                    throw;
-                }
-                catch (Exception) when (Stopping)
-                {
-                    // Ctrl+C: PowerShell refused the link before it reached the pipeline. It exists: the early-end account names it.
-                    _progress.CountUnwritten(outcome.Link.Id, row.Creation.Name);
-                    throw;
-                }
-                _progress.Count(outcome.Origin, outcome.Link.Id, row.Creation.Name);
-                return;
-            }
-            var unreachable = _creator?.Unreachable;
-            if (task.IsCanceled)
-            {
-                if (unreachable == null)
-                {
-                    // Taken off the queue already: counted here, or the early-end account would never see this row.
-                    _progress.CountGivenUp(row);
-                    throw new PipelineStoppedException();
-                }
-                _progress.CountNeverSent();
-                StopUnreachable(row, unreachable);
-            }
-            var error = task.Exception!.GetBaseException();
-            if (error is RecentDuplicateException duplicate)
-            {
-                // Told once for the run (AlreadyRun at the end), not once a row: a repeated input would print thousands.
-                _progress.CountFailure(row.Number, row.Label, RowErrors.FailureKey(duplicate));
-                _alreadyLinked.Add((row.Label, row.Target, duplicate.Existing));
-                WriteVerbose($"{row.Creation.Name}: not created: {duplicate.Existing.Id} with the same fields was created {Timestamps.Text(duplicate.Existing.CreatedAt)} (RecentDuplicate)");
-                return;
-            }
-            _progress.CountFailure(row.Number, row.Label, RowErrors.FailureKey(error));
-            if (error is AlreadyPaidException paid)
-            {
-                WriteRowError(RowErrors.AlreadyPaid(paid, row.Target, row.Label), row.Label);
-                return;
-            }
-            var request = row.Creation.Request;
-            if (error is OmiseApiException api)
-            {
-                if (unreachable != null && api.Kind == OmiseFailureKind.ConnectionRefused) StopUnreachable(row, unreachable);
-                var record = RowErrors.ApiFailure(ApiErrorRecord(api, row.Target, RowErrors.CouldNotCreate(request, row.Label)), api, row.Label);
-                if (api.StatusCode == 401) _progress.EndEarly("the API refused the key");
-                _writingErrorOf = row.Label.Length > 0 ? row.Label : "the row";
-                WriteApiError(record, api);
-                _writingErrorOf = null;
-                return;
-            }
-            WriteRowError(RowErrors.CreateFailed(error, row.Target, request, row.Label), row.Label);
-        }
-
-        /// <summary>
-        /// Fail fast: the API could not be reached for several rows in a row, so the run stops once with one terminating
-        /// error, as for a refused key: rows not yet sent are never sent, and the end-of-run account tells it.
-        /// </summary>
-        private void StopUnreachable(InputRow row, OmiseApiException failure)
-        {
-            _progress.EndEarly("the API could not be reached");
-            ThrowTerminatingError(RowErrors.Unreachable(failure, _creator!.UnreachableAfterRows, row.Target, row.Label));
-        }
-
-        /// <summary>
-        /// The pipeline is ending before every row was written. Queued rows are never sent; requests already sent may finish
-        /// (bounded wait); then one warning tells which links exist but were not written, which rows may have a link, and
-        /// how many were never sent. Through WriteWarning where the pipeline still allows it, else straight to the host.
-        /// </summary>
-        private void EndEarly()
-        {
-            if (_endReported || _work == null || _creator == null) return;
-            _endReported = true;
-            DropHeld();
-            _creator.Close();
-            _progress.EndEarly("the pipeline ended");
-            if (_work.Count > 0)
-            {
-                var settled = Task.WhenAll(_work.Pending().Select(t => (Task)t));
-                try
-                {
-                    if (!settled.Wait(InFlightGrace))
-                    {
-                        _rowsCancellation.Cancel();
-                        settled.Wait(TimeSpan.FromSeconds(2));
-                    }
-                }
-                catch (AggregateException) { }
-
-                foreach (var item in _work.DrainAll()) _progress.CountLeft(item.State, item.Task);
-            }
-            var warning = _progress.EarlyEndWarning();
-            var viaHost = Stopping;
-            if (warning != null)
-            {
-                try
-                {
-                    if (Stopping) throw new PipelineStoppedException();
-                    WriteWarning(warning);
-                }
-                catch (Exception)
-                {
-                    viaHost = true;
-                    try { Host?.UI?.WriteWarningLine(warning); }
-                    catch (Exception) { }
-                }
-            }
-            WriteSummaryLine(viaHost);
-        }
-
-        /// <summary>
-        /// SIGTERM: no row is sent any more (the signal closed the creator); rows in flight get TerminationGrace to finish;
-        /// every finished row is written in input order (a row given up is counted, like a failed one, and the rows after it
-        /// still written); then one terminating error ends the run, and WhileRunning's EndEarly names what is left (links
-        /// created but not written, rows that may have a link) and writes the summary line.
-        /// </summary>
-        private void EndIfTerminating()
-        {
-            if (!_terminating || _work == null) return;
-            _progress.EndEarly(TerminationSignal.Reason);
-            WaitWhileTracing(Task.WhenAll(_work.Pending().Select(t => (Task)t).ToArray()), TerminationGrace);
-            while (_work.Count > 0 && _work.Pending().First().IsCompleted)
-            {
-                var item = _work.Take();
-                if (!item.Task.IsCanceled)
-                {
-                    Report(item.State, item.Task);
-                    continue;
-                }
-                // Given up when the signal closed the run (a retry not sent): counted, and the finished rows after it are
-                // still written, as after a failed row.
-                _progress.CountGivenUp(item.State);
-            }
-            _rowsCancellation.Cancel();
-            var written = _progress.Created + _progress.Adopted + _progress.Reused;
-            throw RunAccounting.Terminated(TerminationSignal.Reason, TerminationGrace, written, "ProcessTerminating," + typeof(NewOmiseLinkCommand).FullName);
-        }
+        bool IRunHost.Stopping => Stopping;
+        PSHost? IRunHost.Host => Host;
+        void IRunHost.Output(object link) => WriteObject(link);
+        void IRunHost.Verbose(string text) => WriteVerbose(text);
+        void IRunHost.Warning(string text) => WriteWarning(text);
+        void IRunHost.Error(ErrorRecord record) => WriteError(record);
+        void IRunHost.ApiError(ErrorRecord record, OmiseApiException error) => WriteApiError(record, error);
+        ErrorRecord IRunHost.ApiErrorRecord(OmiseApiException error, object? target, string context) => ApiErrorRecord(error, target, context);
+        void IRunHost.Progress(ProgressRecord record) => WriteProgress(record);
+        void IRunHost.Information(object message, string[] tags) => WriteInformation(message, tags);
+        void IRunHost.ThrowTerminating(ErrorRecord record) => ThrowTerminatingError(record);
+        void IRunHost.QueueTrace(string line) => QueueTrace(line);
+        void IRunHost.FlushTrace() => FlushTrace();
+        bool IRunHost.WaitWhileTracing(Task task, TimeSpan limit) => WaitWhileTracing(task, limit);
+        void IRunHost.RememberLink(string id) => ResolveSession().RememberLink(id);
 
         /// <summary>Runs when the pipeline ends for any reason; an early end not yet told (Ctrl+C, an upstream failure) is told here.</summary>
         public void Dispose()
         {
             _termination?.Dispose();
-            EndEarly();
+            _run?.Dispose();
         }
     }
 }
