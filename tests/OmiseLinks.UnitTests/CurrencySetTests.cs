@@ -7,10 +7,12 @@ namespace OmiseLinks.UnitTests;
 
 public class CurrencySetTests
 {
-    [Fact]
-    public void New_OmiseLink_Currency_set_is_the_core_list_of_currencies()
+    [Theory]
+    [InlineData(typeof(NewOmiseLinkCommand))]
+    [InlineData(typeof(GetOmiseLinkCommand))]
+    public void The_Currency_set_is_the_core_list_of_currencies(Type cmdlet)
     {
-        var set = typeof(NewOmiseLinkCommand).GetProperty(nameof(NewOmiseLinkCommand.Currency))!.GetCustomAttribute<ValidateSetAttribute>()!;
+        var set = cmdlet.GetProperty("Currency")!.GetCustomAttribute<ValidateSetAttribute>()!;
 
         Assert.Equal(LinkFields.Currencies, set.ValidValues);
         Assert.True(set.IgnoreCase);
