@@ -75,7 +75,7 @@ public class HelpTests
         Assert.Empty(result.Errors);
         Assert.Equal(
             [
-                "System.Object", "0", "True (ByPropertyName)", "AmountSatang, AmountCents, AmountMinor, MinorAmount", "false",
+                "System.Int64", "0", "False", "AmountSatang, AmountCents, AmountMinor, MinorAmount", "false",
                 "thb,jpy,sgd,myr,usd",
                 "Amount,Currency,Title,Description,AllowDuplicate,Price,InputObject,MaxAttempts,Multiple,Reference,ReuseExisting,ReuseSince,Session,ThrottleLimit,WhatIf,Confirm",
                 "0",

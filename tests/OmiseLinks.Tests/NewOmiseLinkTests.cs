@@ -156,6 +156,43 @@ public class NewOmiseLinkTests
         Assert.Single(bed.Emulator.Links);
     }
 
+    [Theory]
+    [InlineData("-Amount -1 -Currency thb", "ParameterArgumentValidationError", "The -1 argument is less than the minimum allowed range of 0")]
+    [InlineData("-Amount 1500.50 -Currency thb", "ParameterArgumentTransformationError", "Amount '1500.5' is not a whole number")]
+    [InlineData("-Amount '1,500' -Currency thb", "ParameterArgumentTransformationError", "Amount '1,500' is not a whole number")]
+    [InlineData("-Amount 100 -Currency eur", "ParameterArgumentValidationError", "The argument \"eur\" does not belong to the set \"thb,jpy,sgd,myr,usd\"")]
+    public async Task A_bad_amount_or_currency_on_the_command_line_fails_at_binding_and_nothing_is_sent(string given, string errorId, string text)
+    {
+        await using var bed = await TestBed.StartAsync();
+
+        var result = bed.Run($"New-OmiseLink {given} -Title t -Description d");
+
+        var error = result.FirstError!;
+        Assert.Equal(errorId + ",OmiseLinks.Commands.NewOmiseLinkCommand", error.FullyQualifiedErrorId);
+        Assert.Contains(text, error.ToString());
+        Assert.Empty(result.Output);
+        Assert.Equal(0, bed.Emulator.CreateLinkRequests);
+    }
+
+    [Fact]
+    public async Task Get_Command_shows_the_currency_set_and_the_whole_number_amount_and_the_set_completes()
+    {
+        await using var bed = await TestBed.StartAsync();
+
+        var result = bed.Run("""
+            Get-Command New-OmiseLink -Syntax
+            (Get-Command New-OmiseLink).Parameters['Currency'].Attributes.Where({ $_ -is [ValidateSet] }).ValidValues -join ','
+            (Get-Command New-OmiseLink).Parameters['Amount'].Attributes.Where({ $_ -is [ValidateRange] }).MinRange
+            ((TabExpansion2 'New-OmiseLink -Currency s' 25).CompletionMatches.CompletionText) -join ','
+            """);
+
+        Assert.Empty(result.Errors);
+        var syntax = result.Output[0].ToString();
+        Assert.Contains("[[-Amount] <long>]", syntax);
+        Assert.Contains("[[-Currency] <string>]", syntax);
+        Assert.Equal(["thb,jpy,sgd,myr,usd", "0", "sgd"], result.Output.Skip(1).Select(o => o.ToString()));
+    }
+
     [Fact]
     public async Task WhatIf_validates_every_row_and_sends_nothing()
     {

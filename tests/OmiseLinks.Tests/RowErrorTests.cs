@@ -61,8 +61,8 @@ public class RowErrorTests
         bed.Shell.SetVariable("rows", new[] { TestBed.CsvRow(("amount", "1.5"), ("currency", "thb"), ("title", "t"), ("description", "d")) });
 
         Assert.StartsWith("Row 1 (line 2): Amount '1.5'", Assert.Single(bed.Run("$rows | New-OmiseLink").Errors).ToString());
-        var typed = bed.Run("New-OmiseLink -Amount (-5) -Currency thb -Title t -Description d");
-        Assert.StartsWith("Amount -5 is less than 0", Assert.Single(typed.Errors).ToString());
+        var typed = bed.Run("New-OmiseLink -Price 1.555 -Currency thb -Title t -Description d");
+        Assert.StartsWith("Price '1.555'", Assert.Single(typed.Errors).ToString());
         Assert.Empty(typed.Warnings);
         Assert.Empty(bed.Emulator.Links);
     }

@@ -22,6 +22,11 @@ Describe 'Tab completion' {
         Get-Completion 'New-OmiseLink -Currency j' | Should -Be @('jpy')
     }
 
+    It 'offers the same currencies for Get-OmiseLink -Currency, from its ValidateSet' {
+        (Get-Completion 'Get-OmiseLink -Currency ' | Sort-Object) -join ',' | Should -Be 'jpy,myr,sgd,thb,usd'
+        Get-Completion 'Get-OmiseLink -Currency u' | Should -Be @('usd')
+    }
+
     It 'offers the ids of links this session created for Get-OmiseLink -Id and Remove-OmiseLink -Id' {
         $link = New-OmiseLink -Amount 100 -Currency thb -Title 'Completed' -Description 'By tab'
 

@@ -336,7 +336,7 @@ ConvertTo-Json -Depth 3 -InputObject @{ Output = `$records.ToArray(); Failure = 
         $job.Failure | Should -Match 'did not complete cleanly \(code 1\): New-OmiseLink summary: 3 rows; 2 links written: 2 created; 1 failed: row 2 \(line 3\) RB-002 \(amount\)'
         @($job.Output | Where-Object Kind -eq 'link').Reference | Should -Be @('RB-001', 'RB-003')
         @($job.Output | Where-Object Kind -eq 'text').Text | Should -Match '^New-OmiseLink summary: 3 rows; 2 links written'
-        $job.Run.Text | Should -Match 'Row 2 \(RB-002\): Amount'
+        $job.Run.Text | Should -Match 'Row 2 \(line 3, RB-002\): Amount'
         $job.Run.Text + $job.Json | Should -Not -Match ([regex]::Escape($emulator.SecretKey))
         Get-ServerLinkCount | Should -Be 2
     }

@@ -15,6 +15,14 @@ namespace OmiseLinks.Binding
     {
         public static bool TryRead(object? inputData, out long amount, out string? problem)
         {
+            if (!TryReadWhole(inputData, out amount, out problem)) return false;
+            problem = LinkFields.AmountProblem(amount);
+            return problem == null;
+        }
+
+        /// <summary>A whole number, not rounded; a typed number may be negative (the range is checked apart).</summary>
+        public static bool TryReadWhole(object? inputData, out long amount, out string? problem)
+        {
             amount = 0;
             problem = null;
             var value = inputData is PSObject ps ? ps.BaseObject : inputData;
@@ -45,8 +53,7 @@ namespace OmiseLinks.Binding
                     problem = $"Amount '{Convert.ToString(value, CultureInfo.InvariantCulture)}' is a {value.GetType().Name}, not a whole number. " + LinkFields.AmountHint;
                     return false;
             }
-            problem = LinkFields.AmountProblem(amount);
-            return problem == null;
+            return true;
         }
 
         /// <summary>
@@ -109,6 +116,26 @@ namespace OmiseLinks.Binding
             }
             text = exact.ToString(CultureInfo.InvariantCulture);
             return true;
+        }
+    }
+
+    /// <summary>
+    /// -Amount on the command line: the same strict reading, at binding, so 1500.50 or "1,500" fails with PowerShell's own
+    /// error and is never rounded by the binder's conversion to long. The range (0 or more) is the parameter's ValidateRange.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+    public sealed class StrictAmountAttribute : ArgumentTransformationAttribute
+    {
+        public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
+        {
+            // `-Amount -1` arrives as the text "-1": handed on as the number, so the range refuses it as it does (-1). "-0"
+            // and "+5" stay refused here: a sign is never dropped.
+            var value = inputData is PSObject ps ? ps.BaseObject : inputData;
+            if (value is string text && text.Trim() is var trimmed && trimmed.StartsWith("-", StringComparison.Ordinal)
+                && LinkFields.TryParseAmountText(trimmed.Substring(1), out var magnitude, out _) && magnitude > 0)
+                return -magnitude;
+            if (StrictAmount.TryReadWhole(inputData, out var amount, out var problem)) return amount;
+            throw new ArgumentTransformationMetadataException(problem);
         }
     }
 }

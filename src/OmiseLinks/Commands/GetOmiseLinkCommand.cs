@@ -58,8 +58,7 @@ namespace OmiseLinks.Commands
 
         /// <summary>Search only links in this currency.</summary>
         [Parameter(ParameterSetName = SearchSet)]
-        [ValidateCurrency]
-        [ArgumentCompleter(typeof(CurrencyCompleter))]
+        [ValidateSet("thb", "jpy", "sgd", "myr", "usd", IgnoreCase = true)]
         public string? Currency { get; set; }
 
         /// <summary>Oldest first (Chronological, the default) or newest first (ReverseChronological).</summary>
