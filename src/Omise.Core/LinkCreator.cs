@@ -350,7 +350,7 @@ namespace Omise.Core
                     row.Sending();
                     try
                     {
-                        var link = await _client.CreateLinkAsync(row.Request, row.IdempotencyKey, budget, cancellationToken).ConfigureAwait(false);
+                        var link = await _client.CreateLinkAsync(row.Request, new RequestOptions { IdempotencyKey = row.IdempotencyKey, Budget = budget }, cancellationToken).ConfigureAwait(false);
                         row.Sent(uncertain: true);
                         _reconciler.TryClaim(link);
                         return new CreateOutcome(link, LinkOrigin.Created, budget.Used);

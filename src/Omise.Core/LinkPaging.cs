@@ -190,11 +190,12 @@ namespace Omise.Core
         {
             var query = new ListQuery { From = filter.From, To = filter.To, Order = filter.Order };
             Func<Link, bool>? keep = filter.IncludeDeleted ? null : link => !link.Deleted;
-            return new ListPager<Link>((q, ct) => client.ListLinksAsync(q, maxAttempts, ct), link => link.Id, query, window, keep, LinksPath);
+            var options = new RequestOptions { MaxAttempts = maxAttempts };
+            return new ListPager<Link>((q, ct) => client.ListLinksAsync(q, options, ct), link => link.Id, query, window, keep, LinksPath);
         }
 
         public static ListPager<Charge> Charges(OmiseClient client, string linkId, PageWindow window) =>
-            new ListPager<Charge>((q, ct) => client.ListLinkChargesAsync(linkId, q, ct), charge => charge.Id, new ListQuery(), window, null,
+            new ListPager<Charge>((q, ct) => client.ListLinkChargesAsync(linkId, q, null, ct), charge => charge.Id, new ListQuery(), window, null,
                 "/links/" + linkId + "/charges");
 
         private const string LinksPath = "/links";
@@ -203,7 +204,7 @@ namespace Omise.Core
         public static SearchPager<Link> Search(OmiseClient client, SearchQuery query, bool includeDeleted, PageWindow window)
         {
             if (!includeDeleted) query.Filters["deleted"] = "false";
-            return new SearchPager<Link>(client.SearchLinksAsync, query, window);
+            return new SearchPager<Link>((q, ct) => client.SearchLinksAsync(q, null, ct), query, window);
         }
 
         /// <summary>
@@ -217,7 +218,8 @@ namespace Omise.Core
         public static async Task<int> ReadAllAsync(OmiseClient client, int parallelism, Action<Link, long> take, CancellationToken cancellationToken,
             DateTime? from = null, int? maxAttempts = null)
         {
-            var first = await client.ListLinksAsync(new ListQuery { Limit = ListQuery.MaxLimit, From = from }, maxAttempts, cancellationToken).ConfigureAwait(false);
+            var options = new RequestOptions { MaxAttempts = maxAttempts };
+            var first = await client.ListLinksAsync(new ListQuery { Limit = ListQuery.MaxLimit, From = from }, options, cancellationToken).ConfigureAwait(false);
             var total = first.Total!.Value;
             var to = first.To;
             var seen = new OffsetCheck(LinksPath);
@@ -245,7 +247,7 @@ namespace Omise.Core
                 {
                     try
                     {
-                        var page = await client.ListLinksAsync(new ListQuery { Offset = at, Limit = pageSize, From = from, To = to }, maxAttempts, cancellationToken).ConfigureAwait(false);
+                        var page = await client.ListLinksAsync(new ListQuery { Offset = at, Limit = pageSize, From = from, To = to }, options, cancellationToken).ConfigureAwait(false);
                         Hand(page.Data!, at);
                     }
                     finally { slots.Release(); }

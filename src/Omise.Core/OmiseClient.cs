@@ -108,56 +108,49 @@ namespace Omise.Core
         /// <summary>Now, by the server's clock as last seen.</summary>
         public DateTime ServerUtcNow => _options.TimeProvider.GetUtcNow().UtcDateTime + ServerClockOffset;
 
-        /// <summary>The key's account: a cheap check of a key, answered within <paramref name="within"/> (default: the call timeout) or failed.</summary>
-        public Task<Account> GetAccountAsync(TimeSpan? within = null, CancellationToken cancellationToken = default) =>
-            SendAsync<Account>(HttpMethod.Get, "account", null, RetryRule.Idempotent, cancellationToken, within: within);
+        /// <summary>The key's account: a cheap check of a key, answered within <see cref="RequestOptions.Within"/> (default: the call timeout) or failed.</summary>
+        public Task<Account> GetAccountAsync(RequestOptions? options = null, CancellationToken cancellationToken = default) =>
+            SendAsync<Account>(HttpMethod.Get, "account", null, RetryRule.Idempotent, options, cancellationToken);
 
         /// <summary>
-        /// One create. With <paramref name="idempotencyKey"/> (the same for every attempt of one row) a server that honours it
-        /// answers a repeat with the stored link. Retried here only when it certainly did not reach the server; an ambiguous
-        /// failure is thrown for the caller to reconcile (see <see cref="LinkCreator"/>).
+        /// One create. Its Idempotency-Key (<see cref="RequestOptions.IdempotencyKey"/>, or a new one for this call) is the same for
+        /// every attempt, so a server that honours it answers a repeat with the stored link. Retried here only when it certainly did
+        /// not reach the server; an ambiguous failure is thrown for the caller to reconcile (see <see cref="LinkCreator"/>), which
+        /// passes the row's key so its resends are answered by the same link.
         /// </summary>
-        public Task<Link> CreateLinkAsync(LinkCreateRequest request, string? idempotencyKey = null, AttemptBudget? budget = null,
+        public Task<Link> CreateLinkAsync(LinkCreateRequest request, RequestOptions? options = null, CancellationToken cancellationToken = default) =>
+            SendAsync<Link>(HttpMethod.Post, "links", FormEncoder.Encode(request.ToForm()), RetryRule.IfNotSent, options, cancellationToken);
+
+        public Task<Link> GetLinkAsync(string id, RequestOptions? options = null, CancellationToken cancellationToken = default) =>
+            SendAsync<Link>(HttpMethod.Get, "links/" + LinkPath(id), null, RetryRule.Idempotent, options, cancellationToken);
+
+        public Task<Link> DeleteLinkAsync(string id, RequestOptions? options = null, CancellationToken cancellationToken = default) =>
+            SendAsync<Link>(HttpMethod.Delete, "links/" + LinkPath(id), null, RetryRule.IfNotSent, options, cancellationToken);
+
+        public Task<OmiseList<Link>> ListLinksAsync(ListQuery query, RequestOptions? options = null, CancellationToken cancellationToken = default) =>
+            SendAsync<OmiseList<Link>>(HttpMethod.Get, "links" + query.ToQueryString(), null, RetryRule.Idempotent, options, cancellationToken);
+
+        public Task<OmiseList<Charge>> ListLinkChargesAsync(string id, ListQuery query, RequestOptions? options = null,
             CancellationToken cancellationToken = default) =>
-            SendAsync<Link>(HttpMethod.Post, "links", FormEncoder.Encode(request.ToForm()), RetryRule.IfNotSent, cancellationToken,
-                idempotencyKey, budget);
+            SendAsync<OmiseList<Charge>>(HttpMethod.Get, "links/" + LinkPath(id) + "/charges" + query.ToQueryString(), null, RetryRule.Idempotent,
+                options, cancellationToken);
 
-        public Task<Link> GetLinkAsync(string id, CancellationToken cancellationToken = default) => GetLinkAsync(id, null, cancellationToken);
-
-        /// <param name="maxAttempts">Attempts for this read (null: the options' MaxAttempts), as a row's -MaxAttempts asks.</param>
-        public Task<Link> GetLinkAsync(string id, int? maxAttempts, CancellationToken cancellationToken) =>
-            SendAsync<Link>(HttpMethod.Get, "links/" + LinkPath(id), null, RetryRule.Idempotent, cancellationToken, budget: Budget(maxAttempts));
-
-        public Task<Link> DeleteLinkAsync(string id, CancellationToken cancellationToken = default) =>
-            SendAsync<Link>(HttpMethod.Delete, "links/" + LinkPath(id), null, RetryRule.IfNotSent, cancellationToken);
-
-        public Task<OmiseList<Link>> ListLinksAsync(ListQuery query, CancellationToken cancellationToken = default) =>
-            ListLinksAsync(query, null, cancellationToken);
-
-        /// <param name="maxAttempts">Attempts for this page (null: the options' MaxAttempts), as a row's -MaxAttempts asks.</param>
-        public Task<OmiseList<Link>> ListLinksAsync(ListQuery query, int? maxAttempts, CancellationToken cancellationToken) =>
-            SendAsync<OmiseList<Link>>(HttpMethod.Get, "links" + query.ToQueryString(), null, RetryRule.Idempotent, cancellationToken,
-                budget: Budget(maxAttempts));
-
-        private static AttemptBudget? Budget(int? maxAttempts) => maxAttempts.HasValue ? new AttemptBudget(maxAttempts.Value) : null;
-
-        public Task<OmiseList<Charge>> ListLinkChargesAsync(string id, ListQuery query, CancellationToken cancellationToken = default) =>
-            SendAsync<OmiseList<Charge>>(HttpMethod.Get, "links/" + LinkPath(id) + "/charges" + query.ToQueryString(), null, RetryRule.Idempotent, cancellationToken);
-
-        public Task<OmiseSearchResult<Link>> SearchLinksAsync(SearchQuery query, CancellationToken cancellationToken = default) =>
-            SendAsync<OmiseSearchResult<Link>>(HttpMethod.Get, "search" + query.ToQueryString("link"), null, RetryRule.Idempotent, cancellationToken);
+        public Task<OmiseSearchResult<Link>> SearchLinksAsync(SearchQuery query, RequestOptions? options = null, CancellationToken cancellationToken = default) =>
+            SendAsync<OmiseSearchResult<Link>>(HttpMethod.Get, "search" + query.ToQueryString("link"), null, RetryRule.Idempotent, options, cancellationToken);
 
         /// <summary>
-        /// The one retry loop. Each attempt takes one from <paramref name="budget"/> (default: the options' MaxAttempts for
-        /// this call alone); a failure is retried when it is transient, the rule allows it, the budget and the call's time
-        /// (<see cref="OmiseClientOptions.CallTimeout"/>) are not spent. Backoff with jitter; Retry-After honoured up to the cap.
+        /// The one retry loop. Each attempt takes one from the options' budget (default: their MaxAttempts, else the session's,
+        /// for this call alone); a failure is retried when it is transient, the rule allows it, the budget and the call's time
+        /// (<see cref="RequestOptions.Within"/>, else <see cref="OmiseClientOptions.CallTimeout"/>) are not spent. Backoff with
+        /// jitter; Retry-After honoured up to the cap. Every POST carries an Idempotency-Key, the same on each attempt.
         /// </summary>
         public async Task<T> SendAsync<T>(HttpMethod method, string relativePath, string? formBody, RetryRule rule,
-            CancellationToken cancellationToken, string? idempotencyKey = null, AttemptBudget? budget = null, TimeSpan? within = null)
+            RequestOptions? options = null, CancellationToken cancellationToken = default)
         {
             var policy = _options.Retry;
-            budget ??= new AttemptBudget(policy.MaxAttempts);
-            var callTimeout = within ?? _options.CallTimeout;
+            var budget = options?.Budget ?? new AttemptBudget(options?.MaxAttempts ?? policy.MaxAttempts);
+            var callTimeout = options?.Within ?? _options.CallTimeout;
+            var idempotencyKey = method == HttpMethod.Post ? options?.IdempotencyKey ?? Guid.NewGuid().ToString() : null;
             var time = _options.TimeProvider;
             var started = time.GetTimestamp();
             while (true)

@@ -66,7 +66,7 @@ namespace Omise.Core
                     else if (paid && _paid.TryGetValue(signature, out var paidLinks) && paidLinks.Count > 0) return (paidLinks.Dequeue(), true);
                     else return null;
                 }
-                var link = await _client.GetLinkAsync(id, _maxAttempts, cancellationToken).ConfigureAwait(false);
+                var link = await _client.GetLinkAsync(id, new RequestOptions { MaxAttempts = _maxAttempts }, cancellationToken).ConfigureAwait(false);
                 if (link.Payable && LinkSignature.Matches(request, link)) return (link, false);
                 OmiseTrace.Write($"{_name}: {id} is no longer payable (paid or removed since it was listed); not taken");
                 if (IsPaid(link) && LinkSignature.Matches(request, link)) lock (index) Enqueue(_paid, signature, link);

@@ -57,7 +57,7 @@ public class ApiEndpointTests
 
 public class ClientTests
 {
-    private const string RecordedLink = """
+    internal const string RecordedLink = """
         {"object":"link","id":"link_test_6344k6rzgco9ul41cap","livemode":false,"location":"/links/link_test_6344k6rzgco9ul41cap",
          "amount":100000,"currency":"THB","used":false,"multiple":false,"title":"Cappuccino","description":"Cappuccino 1 cup",
          "charges":{"object":"list","data":[],"limit":20,"offset":0,"total":0,"location":"/links/link_test_6344k6rzgco9ul41cap/charges",
@@ -166,7 +166,7 @@ public class ClientTests
         using var client = ClientOn(time, http);
         using var cancel = new CancellationTokenSource();
 
-        var call = client.GetLinkAsync("link_test_6344k6rzgco9ul41cap", cancel.Token);
+        var call = client.GetLinkAsync("link_test_6344k6rzgco9ul41cap", null, cancel.Token);
         cancel.Cancel();
 
         // The guard only keeps a broken build from hanging the suite: the token alone ends the wait.

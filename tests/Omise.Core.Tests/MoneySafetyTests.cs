@@ -108,6 +108,36 @@ public class IdempotencyKeyTests
         Assert.True(Guid.TryParse(keys[0], out _));
         Assert.Equal(2, server.Links.Count);
     }
+
+    [Fact]
+    public async Task A_post_without_a_key_in_the_options_carries_one_made_by_the_client_the_same_on_each_retry_of_that_call()
+    {
+        // 429 twice: certainly not acted on, so the client itself sends the create again, three attempts in one call.
+        var answers = new Queue<HttpStatusCode>([HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests, HttpStatusCode.OK]);
+        var http = new HandcraftedHttp(_ =>
+        {
+            var status = answers.Count > 0 ? answers.Dequeue() : HttpStatusCode.OK;
+            return status == HttpStatusCode.OK
+                ? HandcraftedHttp.Json(status, ClientTests.RecordedLink)
+                : HandcraftedHttp.Json(status, """{"object":"error","code":"too_many_requests","message":"slow down"}""");
+        });
+        using var client = HandcraftedHttp.Client(http);
+
+        await client.CreateLinkAsync(new LinkCreateRequest(100, "thb", "A", "d", false));
+        await client.CreateLinkAsync(new LinkCreateRequest(100, "thb", "B", "d", false), new RequestOptions());
+        await client.CreateLinkAsync(new LinkCreateRequest(100, "thb", "C", "d", false), new RequestOptions { IdempotencyKey = "row-7-key" });
+        await client.GetLinkAsync("link_test_6344k6rzgco9ul41cap");
+
+        var keys = http.Sent.Where(s => s.Request.Method == HttpMethod.Post).Select(s => s.Request.Headers.GetValues("Idempotency-Key").Single()).ToList();
+        Assert.Equal(5, keys.Count);
+        Assert.True(Guid.TryParse(keys[0], out _));
+        Assert.Equal(keys[0], keys[1]);
+        Assert.Equal(keys[0], keys[2]);
+        Assert.True(Guid.TryParse(keys[3], out _));
+        Assert.NotEqual(keys[0], keys[3]);
+        Assert.Equal("row-7-key", keys[4]);
+        Assert.False(http.Sent.Last().Request.Headers.Contains("Idempotency-Key"));
+    }
 }
 
 public class AmbiguousAnswerTests
@@ -388,7 +418,7 @@ public class HangTests
             TimeProvider = time,
         }, http);
 
-        var error = await Assert.ThrowsAsync<OmiseApiException>(() => client.GetAccountAsync(within: TimeSpan.FromSeconds(2)));
+        var error = await Assert.ThrowsAsync<OmiseApiException>(() => client.GetAccountAsync(new RequestOptions { Within = TimeSpan.FromSeconds(2) }));
 
         Assert.Equal(OmiseFailureKind.Timeout, error.Kind);
         // The call's 2 s, not the attempt's 60 s, on the client's clock.

@@ -102,7 +102,7 @@ namespace OmiseLinks.Commands
                 WriteVerbose($"Checking the key {key.Hint} with GET /account at {options.BaseUri}");
                 try
                 {
-                    var account = Run(ct => client.GetAccountAsync(CheckTimeout, ct));
+                    var account = Run(ct => client.GetAccountAsync(new RequestOptions { Within = CheckTimeout }, ct));
                     accountId = account.Id;
                     email = account.Email;
                 }

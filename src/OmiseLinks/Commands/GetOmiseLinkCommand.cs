@@ -96,7 +96,7 @@ namespace OmiseLinks.Commands
             if (!IsLinkId(id)) return;
             try
             {
-                WriteLink(Run(ct => Client.GetLinkAsync(id, ct)), reference);
+                WriteLink(Run(ct => Client.GetLinkAsync(id, null, ct)), reference);
             }
             catch (OmiseApiException ex)
             {

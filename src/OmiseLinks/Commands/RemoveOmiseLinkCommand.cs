@@ -52,7 +52,7 @@ namespace OmiseLinks.Commands
                 {
                     // An unknown id is reported as not found here, before -WhatIf or -Confirm would offer to remove it.
                     if (!ShouldProcess(Describe(id, reference), "Remove payment link")) continue;
-                    var link = Run(ct => Client.DeleteLinkAsync(id, ct));
+                    var link = Run(ct => Client.DeleteLinkAsync(id, null, ct));
                     ResolveSession().ForgetLink(link.Id);
                     WriteVerbose($"Removed {Named(link.Id, reference)} ('{link.Title}', {LinkOutput.FormatMoney(link.Amount, link.Currency)})");
                     if (PassThru) WriteLink(link, reference);
@@ -91,7 +91,7 @@ namespace OmiseLinks.Commands
             failure = null;
             try
             {
-                var link = Run(ct => Client.GetLinkAsync(id, ct));
+                var link = Run(ct => Client.GetLinkAsync(id, null, ct));
                 return link.Deleted ? link : null;
             }
             catch (OmiseApiException ex)
@@ -112,7 +112,7 @@ namespace OmiseLinks.Commands
             {
                 // 404 goes on to the caller (no such link), and so does a refused key (it ends the command); any other
                 // failure only costs the description.
-                try { link = Run(ct => Client.GetLinkAsync(id, ct)); }
+                try { link = Run(ct => Client.GetLinkAsync(id, null, ct)); }
                 catch (OmiseApiException ex) when (ex.StatusCode != 404 && !ex.IsKeyRefused && !ex.IsProxyAuthenticationRequired)
                 {
                     WriteWarning($"Could not read the link {Named(id, reference)} to describe it ({ex.Message}); it is named by its id only.");
