@@ -215,6 +215,24 @@ public class NewOmiseLinkTests
     }
 
     [Fact]
+    public async Task WhatIf_with_a_refused_key_stops_once_as_a_refused_key_does_not_a_warning_and_a_preview()
+    {
+        await using var bed = await TestBed.StartAsync(connect: false);
+        bed.Shell.SetVariable("wrong", TestBed.Secure("skey_test_0000000000wrongkey42"));
+        bed.Shell.SetVariable("rows", new[] { Row("100", "thb", "one"), Row("200", "thb", "two"), Row("300", "thb", "three") });
+
+        var result = bed.Run("Connect-Omise -SecretKey $wrong -ApiUri $api -SkipValidation; $rows | New-OmiseLink -WhatIf");
+
+        // The one way a 401 goes (OmiseCmdlet.WriteApiError): the command stops with AuthenticationError, once.
+        var stop = Assert.IsType<ErrorRecord>(result.FirstError);
+        Assert.Equal(ErrorCategory.AuthenticationError, stop.CategoryInfo.Category);
+        Assert.DoesNotContain(result.Warnings, w => w.Contains("-WhatIf could not read"));
+        Assert.Equal(1, bed.Emulator.RequestCount);
+        Assert.Empty(bed.Emulator.Links);
+        Assert.DoesNotContain("wrongkey42", result.AllText());
+    }
+
+    [Fact]
     public async Task WhatIf_on_a_file_run_before_says_which_rows_a_real_run_would_refuse_or_reuse()
     {
         await using var bed = await TestBed.StartAsync();

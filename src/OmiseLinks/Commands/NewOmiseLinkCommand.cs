@@ -254,10 +254,18 @@ namespace OmiseLinks.Commands
             if (!ShouldProcess(operation, "Are you sure you want to perform this action?\n" + operation, "Confirm", out var reason))
             {
                 _progress.Previewed++;
-                if (reason == ShouldProcessReason.WhatIf && _preview!.Tell(label, () => Run(ct => _creator!.FindExistingAsync(request, ct))) is var (text, warning))
+                if (reason != ShouldProcessReason.WhatIf) return;
+                try
                 {
-                    if (warning) WriteWarning(text);
-                    else WriteVerbose(text);
+                    if (_preview!.Tell(label, () => Run(ct => _creator!.FindExistingAsync(request, ct))) is var (text, warning))
+                    {
+                        if (warning) WriteWarning(text);
+                        else WriteVerbose(text);
+                    }
+                }
+                catch (OmiseApiException refused)
+                {
+                    WriteApiError(ApiErrorRecord(refused, row, "-WhatIf could not read the existing links"), refused);
                 }
                 return;
             }

@@ -21,7 +21,8 @@ namespace OmiseLinks.Creation
             if (_unavailable) return null;
             (Link Link, ExistingLinkKind Kind)? existing;
             try { existing = findExisting(); }
-            catch (OmiseApiException ex)
+            // A refused key (or proxy credentials) is not a preview problem: it goes the one way a 401 goes (the caller).
+            catch (OmiseApiException ex) when (!ex.IsKeyRefused && !ex.IsProxyAuthenticationRequired)
             {
                 _unavailable = true;
                 return ($"-WhatIf could not read the existing links, so it cannot tell which rows a real run would reuse or refuse as duplicates: {ex.Message}", true);
