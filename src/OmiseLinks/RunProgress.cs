@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
@@ -19,9 +18,26 @@ namespace OmiseLinks
     {
         private const int ActivityId = 7301;
         private const int NamedInSummary = 10;
-        private static readonly long Interval = Stopwatch.Frequency;
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private long _lastShown = -Interval;
+        private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+        private TimeProvider _time = TimeProvider.System;
+        private long _started = TimeProvider.System.GetTimestamp();
+        private TimeSpan _lastShown = -Interval;
+
+        /// <summary>
+        /// The session's clock (tests drive it): progress pacing and the summary's run time follow it. Set when the run
+        /// begins, which restarts the run's time.
+        /// </summary>
+        public TimeProvider Clock
+        {
+            get => _time;
+            set
+            {
+                _time = value ?? TimeProvider.System;
+                _started = _time.GetTimestamp();
+            }
+        }
+
+        private TimeSpan Elapsed => _time.GetElapsedTime(_started);
         private readonly List<(long Row, string Text)> _failures = new List<(long, string)>();
         private readonly List<long> _skipped = new List<long>();
 
@@ -99,13 +115,13 @@ namespace OmiseLinks
 
         public void Skip(long rowNumber) => _skipped.Add(rowNumber);
 
-        public bool Due() => _clock.ElapsedTicks - _lastShown >= Interval;
+        public bool Due() => Elapsed - _lastShown >= Interval;
 
         public ProgressRecord Record()
         {
-            _lastShown = _clock.ElapsedTicks;
+            _lastShown = Elapsed;
             Shown = true;
-            var seconds = _clock.Elapsed.TotalSeconds;
+            var seconds = Elapsed.TotalSeconds;
             var rate = seconds > 0 ? Done / seconds : 0;
             var counts = $"{Created} created, {Reused} reused, {Failed} failed" + (Skipped > 0 ? $", {Skipped} blank skipped" : "") +
                 string.Format(CultureInfo.InvariantCulture, " ({0:0.0} rows/s)", rate);
@@ -218,7 +234,7 @@ namespace OmiseLinks
                 parts.Add("ended early: " + EndedEarly);
                 parts.AddRange(EarlyEndParts(compact: false));
             }
-            parts.Add(string.Format(CultureInfo.InvariantCulture, "{0:0.0} s", _clock.Elapsed.TotalSeconds));
+            parts.Add(string.Format(CultureInfo.InvariantCulture, "{0:0.0} s", Elapsed.TotalSeconds));
             return "New-OmiseLink summary: " + string.Join("; ", parts) + (Mode != null ? $" ({Mode} mode)" : "") + ".";
         }
 

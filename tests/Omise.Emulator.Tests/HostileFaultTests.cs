@@ -273,7 +273,9 @@ public class HostileFaultTests
     [Fact]
     public async Task Disposing_with_pending_late_stores_and_hangs_is_quick_and_quiet()
     {
-        var server = await Start(new FaultOptions { LateStoreAfter502 = 1, LateStoreDelayMs = 20_000 });
+        // On a clock that never moves: the late stores and the hang would wait for ever, so a dispose that finishes at all
+        // did not wait for them.
+        var server = await Start(new FaultOptions { LateStoreAfter502 = 1, LateStoreDelayMs = 20_000 }, new FakeTimeProvider(DateTimeOffset.UtcNow));
         using var client = Api.Client(server);
         await Api.AssertError(await Post(client, "p1"), 502, "bad_gateway");
         await Api.AssertError(await Post(client), 502, "bad_gateway");
@@ -287,9 +289,7 @@ public class HostileFaultTests
         await Task.Delay(200);
         Assert.False(waiting.IsCompleted);
 
-        sw.Restart();
         await server.DisposeAsync();
-        Assert.True(sw.ElapsedMilliseconds < 4000, $"dispose took {sw.ElapsedMilliseconds} ms");
         Assert.Empty(server.Links);
         Assert.Equal(0, server.PendingLateStores);
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => hanging);

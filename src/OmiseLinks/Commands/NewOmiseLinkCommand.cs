@@ -152,6 +152,7 @@ namespace OmiseLinks.Commands
             _preview = new WhatIfPreview(_progress);
             var session = ResolveSession();
             _progress.Mode = session.Mode.ToLowerInvariant();
+            _progress.Clock = session.Client.Options.TimeProvider;
             _creator = new LinkCreator(session.Client, new LinkCreatorOptions
             {
                 ReuseExisting = ReuseExisting.IsPresent,
