@@ -174,16 +174,18 @@ public class BulkCreationTests
     }
 
     [Fact]
-    public async Task Ctrl_C_stops_promptly_and_every_stored_link_is_written_out_or_named_to_the_host()
+    public async Task Ctrl_C_stops_within_the_look_ahead_and_every_stored_link_is_written_out_or_named_to_the_host()
     {
         await using var bed = await TestBed.StartAsync();
         bed.Emulator.Faults = new FaultOptions { LatencyMs = 100 };
         bed.Shell.SetVariable("rows", Invoices(500));
 
-        var (result, stopTook) = bed.Shell.RunAndStop("$rows | New-OmiseLink -ThrottleLimit 4", () => bed.Emulator.Links.Count >= 10);
+        var (result, _) = bed.Shell.RunAndStop("$rows | New-OmiseLink -ThrottleLimit 4", () => bed.Emulator.Links.Count >= 10);
 
-        Assert.True(stopTook < TimeSpan.FromSeconds(3), $"stop took {stopTook}");
-        Assert.True(bed.Emulator.Links.Count < 100);
+        // Only the rows in flight or finished behind the oldest one (the look-ahead, twice the throttle) can have links
+        // beyond those written; no wall-clock bound: the stop waits for exactly those requests.
+        var written = result.Output.Count;
+        Assert.InRange(bed.Emulator.Links.Count - written, 0, 2 * 4 + 1); // +1: a link PowerShell took as the stop came
         // After Ctrl+C the warning and the summary line (which names every unwritten link) go straight to the host.
         bed.AssertEveryStoredLinkAccountedFor(result, string.Join("\n", bed.Shell.Host.Lines));
     }
