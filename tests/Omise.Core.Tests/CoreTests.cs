@@ -147,7 +147,7 @@ public class ClientTests
     [Fact]
     public async Task A_Retry_After_wait_is_on_the_client_clock()
     {
-        using var time = new VirtualClock();
+        using var time = VirtualClock.Patient();
         var answers = new Queue<HttpResponseMessage>([RateLimited(TimeSpan.FromSeconds(10)), HandcraftedHttp.Json(HttpStatusCode.OK, RecordedLink)]);
         var http = new HandcraftedHttp(_ => answers.Dequeue());
         using var client = ClientOn(time, http);

@@ -231,7 +231,7 @@ public class LateStoreTests
     {
         // The gateway answers 502 at once; the backend stores the link 1.5 s later (a timer of the same virtual clock, so
         // it lands before the 3 s settle wait ends however loaded the machine). The server ignores Idempotency-Key.
-        using var time = new VirtualClock();
+        using var time = VirtualClock.Patient();
         var server = new ScriptedLinks((_, s, _, body) =>
         {
             time.CreateTimer(_ => s.Store(body, time.GetUtcNow().UtcDateTime), null, TimeSpan.FromMilliseconds(1500), Timeout.InfiniteTimeSpan);
@@ -254,7 +254,7 @@ public class LateStoreTests
         // The POST hangs past the client's 2 s timeout; the server (ignoring Idempotency-Key) stores the link 3 s after it
         // arrived. The settle interval alone (0.1 s) would look again at 2.1 s and send again; waiting as long as the
         // attempt ran (2 s) looks at 4 s. On one virtual clock for the emulator and the client: no slack needed.
-        using var time = new VirtualClock();
+        using var time = VirtualClock.Patient();
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions
         {
             TimeProvider = time,
@@ -409,7 +409,7 @@ public class HangTests
     [Fact]
     public async Task A_server_that_trickles_its_answer_cannot_hold_a_call_past_its_time()
     {
-        using var time = new VirtualClock();
+        using var time = VirtualClock.Patient();
         var http = new HandcraftedHttp(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new TrickleStream(time)) });
         using var client = new OmiseClient(new OmiseClientOptions(SecretKey.Parse("skey_test_5unitt3stk3y0000abc"), new Uri("https://api.omise.co"))
         {

@@ -152,7 +152,7 @@ public class FaultTests
     [Fact]
     public async Task Latency_is_added_to_api_requests()
     {
-        using var time = new VirtualClock();
+        using var time = VirtualClock.Patient();
         await using var server = await EmulatorServer.StartAsync(new EmulatorOptions { TimeProvider = time, Faults = new FaultOptions { LatencyMs = 250 } });
         using var client = Api.Client(server);
         await Api.GetOk(client, "account");

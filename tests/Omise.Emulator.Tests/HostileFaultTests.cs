@@ -92,7 +92,7 @@ public class HostileFaultTests
     [Fact]
     public async Task Late_store_after_timeout_drops_a_patient_client_after_storing()
     {
-        using var time = new VirtualClock();
+        using var time = VirtualClock.Patient();
         await using var server = await Start(new FaultOptions { LateStoreAfterTimeout = 1, HangMs = 300 }, time);
         using var client = Api.Client(server);
         var e = await Assert.ThrowsAnyAsync<Exception>(() => Post(client, content: Api.LinkForm()));

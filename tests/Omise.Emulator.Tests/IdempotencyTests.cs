@@ -195,7 +195,7 @@ public class IdempotencyTests
     [Fact]
     public async Task A_retry_while_the_first_is_pending_waits_and_gets_the_link()
     {
-        using var time = new VirtualClock();
+        using var time = VirtualClock.Patient();
         await using var server = await EmulatorServer.StartAsync(new EmulatorOptions
         {
             TimeProvider = time,
@@ -218,7 +218,7 @@ public class IdempotencyTests
     [Fact]
     public async Task A_retry_that_waits_too_long_gets_409_conflict()
     {
-        using var time = new VirtualClock();
+        using var time = VirtualClock.Patient();
         await using var server = await EmulatorServer.StartAsync(new EmulatorOptions
         {
             TimeProvider = time,

@@ -49,6 +49,13 @@ public sealed class VirtualClock : TimeProvider, IDisposable
 
     public TimeSpan Quiet { get; }
 
+    /// <summary>
+    /// For a test of a few requests whose timing is the point: the clock moves only after 200 ms of quiet, so a request
+    /// still in transit on a loaded machine (which this clock cannot see) is not overtaken by a move. A few moves cost
+    /// a second or two; the many-row suites keep the default.
+    /// </summary>
+    public static VirtualClock Patient() => new VirtualClock(quiet: TimeSpan.FromMilliseconds(200));
+
     /// <summary>Virtual time passed since the clock was made.</summary>
     public TimeSpan Elapsed => _fake.GetUtcNow() - _start;
 
