@@ -17,6 +17,10 @@ namespace Omise.Core
         // Link timestamps have whole seconds and the server clock is known to about a second (Date header).
         private static readonly TimeSpan ClockMargin = TimeSpan.FromSeconds(3);
         private static readonly TimeSpan LongestSettle = TimeSpan.FromSeconds(60);
+        // Looks during the settle interval: soon after the miss (a late store usually lands within a second or two), then
+        // less often, so a long interval costs a few reads, not one every half second.
+        private static readonly TimeSpan FirstLookAgain = TimeSpan.FromMilliseconds(500);
+        private static readonly TimeSpan LongestLookAgain = TimeSpan.FromSeconds(2);
 
         private readonly OmiseClient _client;
         private readonly TimeSpan _settle;
@@ -60,10 +64,12 @@ namespace Omise.Core
         }
 
         /// <summary>
-        /// Looks for the row's link at once; if there is none, waits the settle interval and looks again, because a server
-        /// can store a link after it answered 502 or after the client gave up waiting. The wait is the settle interval, or as
+        /// Looks for the row's link at once; if there is none, keeps looking through the settle interval, because a server can
+        /// store a link after it answered 502 or after the client gave up waiting. The interval is the settle interval, or as
         /// long as the failed attempt itself ran when that is longer (a server that needed that long may need it again), or
-        /// the Retry-After the server asked for, at most 60 s. Null when the link does not exist after that.
+        /// the Retry-After the server asked for, at most 60 s. A link that lands meanwhile is adopted at the next look (0.5 s
+        /// after the first, then 1 s, then every 2 s, and once more at the end), so the row waits the whole interval only
+        /// when no link comes. Null when the link does not exist at the end.
         /// </summary>
         public async Task<Link?> FindAsync(LinkCreateRequest request, DateTime since, OmiseApiException failure, TimeSpan attemptTook,
             string rowName, CancellationToken cancellationToken)
@@ -72,9 +78,19 @@ namespace Omise.Core
             if (found != null) return found;
             var settle = Longest(_settle, attemptTook < _client.Options.Timeout ? attemptTook : _client.Options.Timeout, failure.RetryAfter ?? TimeSpan.Zero);
             if (settle > LongestSettle) settle = LongestSettle;
-            OmiseTrace.Write($"{rowName}: no link yet; looking again in {settle.TotalSeconds:0.#} s, as a server can store a link after it failed to answer");
-            await _client.Options.TimeProvider.Delay(settle, cancellationToken).ConfigureAwait(false);
-            return await LookUpAsync(request, since, failure, cancellationToken).ConfigureAwait(false);
+            OmiseTrace.Write($"{rowName}: no link yet; looking again for up to {settle.TotalSeconds:0.#} s, as a server can store a link after it failed to answer");
+            var time = _client.Options.TimeProvider;
+            var started = time.GetTimestamp();
+            var step = FirstLookAgain;
+            while (true)
+            {
+                var left = settle - time.GetElapsedTime(started);
+                var wait = step < left ? step : left;
+                if (wait > TimeSpan.Zero) await time.Delay(wait, cancellationToken).ConfigureAwait(false);
+                found = await LookUpAsync(request, since, failure, cancellationToken).ConfigureAwait(false);
+                if (found != null || time.GetElapsedTime(started) >= settle) return found;
+                step = step + step < LongestLookAgain ? step + step : LongestLookAgain;
+            }
         }
 
         private static TimeSpan Longest(params TimeSpan[] spans) => spans.Max();

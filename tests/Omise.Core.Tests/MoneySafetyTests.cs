@@ -227,14 +227,16 @@ public class LateStoreTests
     }
 
     [Fact]
-    public async Task A_link_stored_after_a_502_is_found_by_the_second_look_up_and_never_created_twice()
+    public async Task A_link_stored_after_a_502_is_adopted_soon_after_it_lands_and_never_created_twice()
     {
-        // The gateway answers 502 at once; the backend stores the link 1.5 s later (a timer of the same virtual clock, so
-        // it lands before the 3 s settle wait ends however loaded the machine). The server ignores Idempotency-Key.
+        // The gateway answers 502 at once; the backend stores the link 1.2 s later (a timer of the same virtual clock, so
+        // it lands before the 3 s settle interval ends however loaded the machine). The server ignores Idempotency-Key.
+        // The looks during the interval (at 0.5 s and 1.5 s, then 3 s) find it at the first look after it landed, 1.5 s: the row
+        // does not sit out the whole interval.
         using var time = VirtualClock.Patient();
         var server = new ScriptedLinks((_, s, _, body) =>
         {
-            time.CreateTimer(_ => s.Store(body, time.GetUtcNow().UtcDateTime), null, TimeSpan.FromMilliseconds(1500), Timeout.InfiniteTimeSpan);
+            time.CreateTimer(_ => s.Store(body, time.GetUtcNow().UtcDateTime), null, TimeSpan.FromMilliseconds(1200), Timeout.InfiniteTimeSpan);
             return ScriptedLinks.Status(502, "bad_gateway");
         });
         using var client = ScriptedLinks.Client(server.Handler, time: time);
@@ -245,6 +247,26 @@ public class LateStoreTests
         Assert.Equal(LinkOrigin.Adopted, outcome.Origin);
         Assert.Equal(1, server.Posts);
         Assert.Single(server.Links);
+        Assert.Equal(TimeSpan.FromSeconds(1.5), time.Elapsed);
+    }
+
+    [Fact]
+    public async Task A_create_whose_link_never_lands_is_sent_again_only_after_the_whole_settle_interval()
+    {
+        // The first POST is answered 502 and nothing is ever stored; the second is stored. The looks during the 3 s interval
+        // (0.5 s, 1.5 s, 3 s) all miss, so the row is sent again at 3 s of the clock, not sooner, and once.
+        using var time = VirtualClock.Patient();
+        var posts = 0;
+        var server = new ScriptedLinks((_, s, _, body) => ++posts == 1 ? ScriptedLinks.Status(502, "bad_gateway") : ScriptedLinks.Ok(s.Store(body, time.GetUtcNow().UtcDateTime)));
+        using var client = ScriptedLinks.Client(server.Handler, time: time);
+        var creator = new LinkCreator(client, new LinkCreatorOptions { SettleInterval = TimeSpan.FromSeconds(3) });
+
+        var outcome = await creator.CreateAsync(new LinkCreateRequest(2500, "thb", "Never landed", "d", false), CancellationToken.None);
+
+        Assert.Equal(LinkOrigin.Created, outcome.Origin);
+        Assert.Equal(2, server.Posts);
+        Assert.Single(server.Links);
+        Assert.Equal(4, server.Sent.Count(s => s.Request.Method == HttpMethod.Get));
         Assert.InRange(time.Elapsed, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(4));
     }
 
@@ -253,7 +275,8 @@ public class LateStoreTests
     {
         // The POST hangs past the client's 2 s timeout; the server (ignoring Idempotency-Key) stores the link 3 s after it
         // arrived. The settle interval alone (0.1 s) would look again at 2.1 s and send again; waiting as long as the
-        // attempt ran (2 s) looks at 4 s. On one virtual clock for the emulator and the client: no slack needed.
+        // attempt ran (2 s) keeps looking until 4 s and finds it at the look at 3.5 s. On one virtual clock for the emulator
+        // and the client: no slack needed.
         using var time = VirtualClock.Patient();
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions
         {
@@ -273,7 +296,7 @@ public class LateStoreTests
         Assert.Equal(LinkOrigin.Adopted, outcome.Origin);
         Assert.Equal(1, emulator.CreateLinkRequests);
         Assert.Single(emulator.Links);
-        Assert.InRange(time.Elapsed, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(5));
+        Assert.InRange(time.Elapsed, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(4) - TimeSpan.FromTicks(1));
     }
 
     [Theory]

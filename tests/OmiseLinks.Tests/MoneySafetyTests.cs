@@ -138,7 +138,7 @@ public class HostileServerTests
 
         Assert.Empty(result.Errors);
         Assert.Equal(2, bed.Emulator.Links.Count);
-        Assert.Contains(result.Verbose, v => v.Contains("no link yet; looking again in 3 s"));
+        Assert.Contains(result.Verbose, v => v.Contains("no link yet; looking again for up to 3 s"));
         Assert.Equal(bed.Emulator.Links.Select(l => l.Id).Order(), result.Output.Select(o => (string)o.Properties["Id"].Value).Order());
     }
 
