@@ -337,9 +337,49 @@ public class OrderedWorkTests
         var seen = new List<int>();
         while (work.Count > 0)
         {
-            if (work.WaitForOldest(TimeSpan.FromSeconds(5))) seen.Add(await work.Take().Task);
+            if (work.WaitForNext(TimeSpan.FromSeconds(5))) seen.Add(await work.Take().Task);
         }
         Assert.Equal(Enumerable.Range(0, 12).Select(n => n * 10), seen);
+    }
+
+    [Fact]
+    public async Task In_completion_order_a_finished_item_is_handed_back_while_an_older_one_still_runs()
+    {
+        var work = new OrderedWork<int, int>(maxConcurrency: 4, maxBuffered: 4, completionOrder: true);
+        var slow = new TaskCompletionSource<int>();
+        work.Submit(0, _ => slow.Task, CancellationToken.None);
+        for (var i = 1; i < 4; i++)
+        {
+            var n = i;
+            work.Submit(n, _ => Task.FromResult(n), CancellationToken.None);
+        }
+        Assert.True(work.IsFull);
+
+        var seen = new List<int>();
+        while (work.WaitForNext(TimeSpan.Zero)) seen.Add(await work.Take().Task);
+
+        Assert.Equal([1, 2, 3], seen); // the earliest submitted first among the finished
+        Assert.Equal(1, work.Count);
+        Assert.False(work.WaitForNext(TimeSpan.FromMilliseconds(20)));
+        slow.SetResult(0);
+        Assert.True(work.WaitForNext(TimeSpan.FromSeconds(5)));
+        Assert.Equal(0, await work.Take().Task);
+    }
+
+    [Fact]
+    public async Task In_submission_order_a_running_oldest_item_holds_back_the_finished_ones()
+    {
+        var work = new OrderedWork<int, int>(maxConcurrency: 4, maxBuffered: 4);
+        var slow = new TaskCompletionSource<int>();
+        work.Submit(0, _ => slow.Task, CancellationToken.None);
+        work.Submit(1, _ => Task.FromResult(1), CancellationToken.None);
+        await work.Pending().Last();
+
+        Assert.False(work.WaitForNext(TimeSpan.Zero));
+        slow.SetResult(0);
+        Assert.True(work.WaitForNext(TimeSpan.FromSeconds(5)));
+        Assert.Equal(0, await work.Take().Task);
+        Assert.Equal(1, await work.Take().Task);
     }
 
     [Fact]

@@ -49,13 +49,15 @@ public class FaultSuiteTests
 /// a server that honours Idempotency-Key and once with one that ignores it. What the server holds is counted after every
 /// late store has landed: exactly one link per row, none empty, none lost. On virtual time: a hang of 15 s against a
 /// 10 s timeout, late stores 1.5 s after a 502 and 3 s settle waits cost no real time, and still fall due in that order.
+/// Once more with -Unordered: the same account, each row written once, in the order the rows finished.
 /// </summary>
 public class HostileFaultSuiteTests
 {
     [Theory]
-    [InlineData(2026, false)]
-    [InlineData(2027, true)]
-    public async Task Two_thousand_rows_against_a_hostile_server_end_as_exactly_one_link_each(int seed, bool serverIgnoresIdempotencyKey)
+    [InlineData(2026, false, false)]
+    [InlineData(2027, true, false)]
+    [InlineData(2028, true, true)]
+    public async Task Two_thousand_rows_against_a_hostile_server_end_as_exactly_one_link_each(int seed, bool serverIgnoresIdempotencyKey, bool unordered)
     {
         await using var bed = await TestBed.StartAsync(connect: false, virtualTime: true);
         bed.Run("Connect-Omise -SecretKey $key -ApiUri $api -TimeoutSec 10");
@@ -67,17 +69,19 @@ public class HostileFaultSuiteTests
         var rows = BulkCreationTests.Invoices(2000, prefix: $"S{seed}");
         bed.Shell.SetVariable("rows", rows);
 
-        var result = bed.Run("$rows | New-OmiseLink -ThrottleLimit 10 -MaxAttempts 10");
+        var result = bed.Run("$rows | New-OmiseLink -ThrottleLimit 10 -MaxAttempts 10" + (unordered ? " -Unordered" : ""));
         await bed.Emulator.LateStoresLandedAsync();
 
         Assert.Empty(result.Errors);
         Assert.Equal(2000, result.Output.Count);
-        Assert.Equal(rows.Select(r => (string)r.Properties["invoice"].Value), result.Output.Select(o => (string)o.Properties["Reference"].Value));
+        var references = result.Output.Select(o => (string)o.Properties["Reference"].Value).ToList();
+        Assert.Equal(rows.Select(r => (string)r.Properties["invoice"].Value), unordered ? references.Order() : references);
         Assert.All(result.Output, o => Assert.StartsWith("https://link.omise.co/", (string)o.Properties["PaymentUri"].Value));
         var stored = bed.Emulator.Links;
         Assert.Equal(2000, stored.Count);
         Assert.Equal(stored.Select(l => l.Id).Order(), result.Output.Select(o => (string)o.Properties["Id"].Value).Order());
-        foreach (var (row, link) in rows.Zip(result.Output))
+        var byReference = result.Output.ToDictionary(o => (string)o.Properties["Reference"].Value);
+        foreach (var (row, link) in rows.Select(r => (r, byReference[(string)r.Properties["invoice"].Value])))
         {
             Assert.Equal(long.Parse((string)row.Properties["amount"].Value), link.Properties["Amount"].Value);
             Assert.Equal(row.Properties["title"].Value, link.Properties["Title"].Value);
@@ -85,7 +89,7 @@ public class HostileFaultSuiteTests
         Assert.InRange(bed.Emulator.MaxConcurrentRequests, 1, 10);
         foreach (var kind in new[] { "late-store-502", "late-store-timeout", "broken-answer", "list-data-null", "drop-after", "500" })
             Assert.True(bed.Emulator.FaultsInjected[kind] > 0, $"no {kind} fault was injected");
-        Console.WriteLine($"seed {seed}, key {(serverIgnoresIdempotencyKey ? "ignored" : "honoured")}: 2000 rows in {bed.Clock!.Elapsed.TotalSeconds:0.0} s of virtual time ({bed.Clock.Moves} moves), " +
+        Console.WriteLine($"seed {seed}, key {(serverIgnoresIdempotencyKey ? "ignored" : "honoured")}{(unordered ? ", -Unordered" : "")}: 2000 rows in {bed.Clock!.Elapsed.TotalSeconds:0.0} s of virtual time ({bed.Clock.Moves} moves), " +
             $"{bed.Emulator.CreateLinkRequests} POSTs, {bed.Emulator.IdempotencyReplays} replays, {bed.Emulator.RequestCount} requests, " +
             string.Join(", ", bed.Emulator.FaultsInjected.Where(f => f.Value > 0).Select(f => $"{f.Key} {f.Value}")));
     }

@@ -10,7 +10,8 @@ namespace OmiseLinks.Tests;
 /// Issue 15's ledger: however a run ends, what the server holds is what the run wrote plus what it named. A seeded,
 /// randomized harness over endings x latency x faults x throttle; after each case, counting what the server holds:
 /// links beyond those written stay within the look-ahead (2 x ThrottleLimit), every one is named in the warning or the
-/// summary line, no invoice has two links, and the paid invoice in the input has no new one.
+/// summary line, no invoice has two links, and the paid invoice in the input has no new one. Six more cases, one per
+/// ending, with -Unordered (rows written as they finish): the same bound and the same account.
 /// </summary>
 public class LedgerTests(ITestOutputHelper log)
 {
@@ -21,13 +22,16 @@ public class LedgerTests(ITestOutputHelper log)
         var random = new Random(2026_12_05);
         var endings = Enum.GetValues<Ending>();
         for (var i = 0; i < 12; i++)
-            yield return [i, endings[i % endings.Length], random.Next(2) * 20, random.Next(2) == 1, new[] { 1, 4, 10 }[random.Next(3)], random.Next(1, 1000)];
+            yield return [i, endings[i % endings.Length], random.Next(2) * 20, random.Next(2) == 1, new[] { 1, 4, 10 }[random.Next(3)], random.Next(1, 1000), false];
+        var unordered = new Random(2026_12_06);
+        for (var i = 0; i < endings.Length; i++)
+            yield return [12 + i, endings[i], unordered.Next(2) * 20, unordered.Next(2) == 1, new[] { 1, 4, 10 }[unordered.Next(3)], unordered.Next(1, 1000), true];
     }
 
     [Theory]
     [MemberData(nameof(Cases))]
     public async Task Every_link_the_server_holds_is_written_or_named_and_none_is_a_duplicate_or_for_a_paid_invoice(
-        int @case, Ending ending, int latencyMs, bool faults, int throttle, int seed)
+        int @case, Ending ending, int latencyMs, bool faults, int throttle, int seed, bool unordered)
     {
         await using var bed = await TestBed.StartAsync();
         const int Rows = 150;
@@ -60,7 +64,7 @@ public class LedgerTests(ITestOutputHelper log)
         bed.Emulator.Faults = options;
 
         // What reached the pipeline's end is kept in $written, so an ending that throws or stops still shows what was written.
-        var command = $"$rows | New-OmiseLink -ThrottleLimit {throttle} -MaxAttempts 3";
+        var command = $"$rows | New-OmiseLink -ThrottleLimit {throttle} -MaxAttempts 3" + (unordered ? " -Unordered" : "");
         const string Keep = " | ForEach-Object { [void]$written.Add($_) }";
         bed.Shell.SetVariable("written", new System.Collections.ArrayList());
         PsResult result;
@@ -72,7 +76,8 @@ public class LedgerTests(ITestOutputHelper log)
                 // The first row error stops the run: the paid invoice's, if it comes before the refused row; with faults, a row
                 // whose every attempt met one may come first.
                 var stoppedBy = bed.Run("$stopped.FullyQualifiedErrorId").Output.Single().ToString();
-                if (!faults)
+                // -Unordered: the first to finish, the paid invoice's (refused at once) or the refused row's.
+                if (!faults && !unordered)
                     Assert.Contains(paidAt < failAt ? "AlreadyPaid" : ending == Ending.ServerRefusalUnderStop ? "InvalidAmount" : "ServiceUnavailable", stoppedBy);
                 else
                     Assert.False(string.IsNullOrEmpty(stoppedBy));
@@ -100,7 +105,7 @@ public class LedgerTests(ITestOutputHelper log)
         var written = output.Select(o => (string)o.Properties["Id"].Value).ToHashSet();
         var made = bed.Emulator.Links.Where(l => l.Id != paid.Id).ToList();
         var beyond = made.Where(l => !written.Contains(l.Id)).ToList();
-        log.WriteLine($"case {@case}: {ending}, {latencyMs} ms, faults {faults}, throttle {throttle}, seed {seed}: " +
+        log.WriteLine($"case {@case}: {ending}{(unordered ? " -Unordered" : "")}, {latencyMs} ms, faults {faults}, throttle {throttle}, seed {seed}: " +
             $"{made.Count} links made, {written.Count} written, {beyond.Count} beyond; " +
             result.Information.FirstOrDefault(i => i.StartsWith("New-OmiseLink summary:"))?.Split(';').Take(4).Aggregate((a, b) => a + ";" + b));
 

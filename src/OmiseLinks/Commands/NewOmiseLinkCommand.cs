@@ -14,7 +14,7 @@ namespace OmiseLinks.Commands
 {
     /// <summary>
     /// New-OmiseLink: one payment link per input row. Rows are sent concurrently (-ThrottleLimit) and reported
-    /// in input order: each row ends as exactly one Link or exactly one error.
+    /// in input order (-Unordered: as they finish): each row ends as exactly one Link or exactly one error.
     /// </summary>
     [Cmdlet(VerbsCommon.New, "OmiseLink", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(Link))]
@@ -126,6 +126,14 @@ namespace OmiseLinks.Commands
         public SwitchParameter IncludeInputColumns { get; set; }
 
         /// <summary>
+        /// Writes each row's link or error as soon as the row is done instead of in input order, so a row waiting on the server
+        /// (a retry, a settle interval after a lost answer) never holds back the rows after it. The look-ahead then bounds the
+        /// rows sent and not yet written, so an early end still leaves at most 2 x ThrottleLimit links unreceived.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Unordered { get; set; }
+
+        /// <summary>
         /// The input rows. Piped rows arrive here one at a time; an array given as -InputObject $rows is read row by row
         /// (each column by parameter name or alias, as the binder would), and its count gives progress a percentage.
         /// </summary>
@@ -166,7 +174,7 @@ namespace OmiseLinks.Commands
                 MaxAttempts = MaxAttempts,
                 ReadParallelism = ThrottleLimit,
             });
-            var run = _run = new LinkRun(this, _creator, _progress, ThrottleLimit, LookAhead(ThrottleLimit), DuplicateWindow)
+            var run = _run = new LinkRun(this, _creator, _progress, ThrottleLimit, LookAhead(ThrottleLimit), DuplicateWindow, Unordered.IsPresent)
             {
                 IncludeInputColumns = IncludeInputColumns.IsPresent,
             };

@@ -53,13 +53,15 @@ namespace OmiseLinks.Creation
         /// <summary>-IncludeInputColumns: each link carries its row's other columns.</summary>
         public bool IncludeInputColumns { get; set; }
 
-        public LinkRun(IRunHost host, LinkCreator creator, RunProgress progress, int throttleLimit, int lookAhead, TimeSpan duplicateWindow)
+        /// <param name="unordered">-Unordered: each row is written as soon as it is done, a row still waiting on the server never
+        /// holding back the rows after it (the look-ahead then bounds the rows sent and not yet written).</param>
+        public LinkRun(IRunHost host, LinkCreator creator, RunProgress progress, int throttleLimit, int lookAhead, TimeSpan duplicateWindow, bool unordered = false)
         {
             _host = host;
             _creator = creator;
             _progress = progress;
             _duplicateWindow = duplicateWindow;
-            _work = new OrderedWork<InputRow, CreateOutcome>(throttleLimit, lookAhead);
+            _work = new OrderedWork<InputRow, CreateOutcome>(throttleLimit, lookAhead, completionOrder: unordered);
         }
 
         /// <summary>
@@ -220,7 +222,10 @@ namespace OmiseLinks.Creation
         }
 
 
-        /// <summary>Writes finished rows in input order; waits for the oldest one when asked to, or when the buffer is full.</summary>
+        /// <summary>
+        /// Writes finished rows in input order (with -Unordered, as they finish); waits for the next one when asked to, or when
+        /// the look-ahead is full.
+        /// </summary>
         public void WriteFinished(bool wait)
         {
             EndIfTerminating();
@@ -228,8 +233,8 @@ namespace OmiseLinks.Creation
             {
                 EndIfTerminating();
                 var mustWait = wait || _work.IsFull;
-                var ready = _work.WaitForOldest(mustWait ? TimeSpan.FromMilliseconds(100) : TimeSpan.Zero);
-                // While the oldest row is still queued: a write that throws here (the pipeline stopping) leaves it to the
+                var ready = _work.WaitForNext(mustWait ? TimeSpan.FromMilliseconds(100) : TimeSpan.Zero);
+                // While the next row is still held: a write that throws here (the pipeline stopping) leaves it to the
                 // early end's account.
                 _host.FlushTrace();
                 if (_progress.Due()) _host.Progress(_progress.Record());
@@ -371,7 +376,7 @@ namespace OmiseLinks.Creation
 
         /// <summary>
         /// SIGTERM: no row is sent any more (the signal closed the creator); rows in flight get TerminationGrace to finish;
-        /// every finished row is written in input order (a row given up is counted, like a failed one, and the rows after it
+        /// every finished row is written in the run's order (a row given up is counted, like a failed one, and the rows after it
         /// still written); then one terminating error ends the run, and WhileRunning's EndEarly names what is left (links
         /// created but not written, rows that may have a link) and writes the summary line.
         /// </summary>
@@ -380,7 +385,7 @@ namespace OmiseLinks.Creation
             if (!_terminating) return;
             _progress.EndEarly(TerminationSignal.Reason);
             _host.WaitWhileTracing(Task.WhenAll(_work.Pending().Select(t => (Task)t).ToArray()), TerminationGrace);
-            while (_work.Count > 0 && _work.Pending().First().IsCompleted)
+            while (_work.WaitForNext(TimeSpan.Zero))
             {
                 var item = _work.Take();
                 if (!item.Task.IsCanceled)
