@@ -77,7 +77,7 @@ public class HelpTests
             [
                 "System.Int64", "0", "False", "AmountSatang, AmountCents, AmountMinor, MinorAmount", "false",
                 "thb,jpy,sgd,myr,usd",
-                "Amount,Currency,Title,Description,AllowDuplicate,Price,IncludeInputColumns,InputObject,MaxAttempts,Multiple,Reference,ReuseExisting,ReuseSince,Session,ThrottleLimit,WhatIf,Confirm",
+                "Amount,Currency,Title,Description,AllowDuplicate,Price,IncludeInputColumns,InputObject,MaxAttempts,Multiple,Reference,ReuseExisting,ReuseSince,Session,ThrottleLimit,Unordered,WhatIf,Confirm",
                 "0",
                 "4",
             ],
