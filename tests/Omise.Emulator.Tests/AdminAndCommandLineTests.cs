@@ -62,6 +62,29 @@ public class AdminEndpointTests
     }
 
     [Fact]
+    public async Task Every_fault_option_is_set_by_its_CSharp_name_and_read_back()
+    {
+        // The benchmark sends a FaultOptions object; an option the endpoint does not know fails the whole PUT.
+        await using var server = await EmulatorServer.StartAsync();
+        using var admin = Api.Client(server, withKey: false);
+        var every = FaultOptions.HostileMix(5);
+        every.HangMs = 1234;
+        every.RefuseTitleContaining = " REFUSE";
+        every.RefuseStatus = 503;
+        every.OnlyPaths = "POST /links";
+        every.BrokenAnswerShape = BrokenAnswerShape.ErrorObject;
+        every.ListIgnoresOffset = true;
+        every.TrickleBodyMs = 3;
+        var enumsByName = new System.Text.Json.JsonSerializerOptions { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+        await Api.Ok(await admin.PutAsync("_emulator/faults", System.Net.Http.Json.JsonContent.Create(every, options: enumsByName)));
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(every, enumsByName), System.Text.Json.JsonSerializer.Serialize(server.Faults, enumsByName));
+        var echoed = await Api.Ok(await admin.GetAsync("_emulator/faults"));
+        Assert.Equal(" REFUSE", echoed.GetProperty("refuse_title_containing").GetString());
+        Assert.Equal(503, echoed.GetProperty("refuse_status").GetInt32());
+
+    }
+
+    [Fact]
     public async Task Many_links_are_held_and_listed_quickly()
     {
         await using var server = await EmulatorServer.StartAsync();

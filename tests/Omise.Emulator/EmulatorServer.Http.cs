@@ -866,6 +866,9 @@ public sealed partial class EmulatorServer
         w.WriteNumber("trickle_body_ms", f.TrickleBodyMs);
         if (f.OnlyPaths is null) w.WriteNull("only_paths");
         else w.WriteString("only_paths", f.OnlyPaths);
+        if (f.RefuseTitleContaining is null) w.WriteNull("refuse_title_containing");
+        else w.WriteString("refuse_title_containing", f.RefuseTitleContaining);
+        w.WriteNumber("refuse_status", f.RefuseStatus);
         w.WriteEndObject();
     });
 
@@ -937,6 +940,8 @@ public sealed partial class EmulatorServer
                         case "listignoresoffset": f.ListIgnoresOffset = v.GetBoolean(); break;
                         case "tricklebodyms": f.TrickleBodyMs = v.GetInt32(); break;
                         case "onlypaths": f.OnlyPaths = v.ValueKind == JsonValueKind.Null ? null : v.GetString(); break;
+                        case "refusetitlecontaining": f.RefuseTitleContaining = v.ValueKind == JsonValueKind.Null ? null : v.GetString(); break;
+                        case "refusestatus": f.RefuseStatus = v.GetInt32(); break;
                         default: return (null, $"unknown fault option {p.Name}");
                     }
                 }

@@ -310,6 +310,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         if (f.HangMs < 0) return "hang_ms must be >= 0";
         if (f.TrickleBodyMs < 0) return "trickle_body_ms must be >= 0";
         if (!Enum.IsDefined(f.BrokenAnswerShape)) return "broken_answer_shape must be rotate, empty, object or error";
+        if (f.RefuseStatus is not (400 or 503)) return "refuse_status must be 400 or 503";
         (string Name, double P)[] ps =
         [
             ("rate_limit_with_retry_after", f.RateLimitWithRetryAfter), ("rate_limit_without_retry_after", f.RateLimitWithoutRetryAfter),
