@@ -124,6 +124,28 @@ Describe 'Import-Csv | New-OmiseLink | Export-Csv' {
         Get-ServerLinkCount | Should -Be $before
     }
 
+    It 'with -Unordered writes the rows after one the server keeps failing without waiting for it' {
+        $before = Get-ServerLinkCount
+        $csv = New-ExcelCsv -Name 'unordered.csv' -Lines (@($header, 'UO-1,20001,thb,Unordered 1 SLOW,answered 503 every time,false') +
+            @(2..6 | ForEach-Object { "UO-$_,2000$_,thb,Unordered $_,goes on,false" }))
+        $out = Join-Path $work 'unordered-links.csv'
+        Set-TestEmulatorFaults -Emulator $emulator -Faults @{ refuse_title_containing = ' SLOW'; refuse_status = 503 }
+        try {
+            # The first row's create is answered 503 and looked up through the settle interval (3 s) before it fails.
+            Import-Csv $csv | New-OmiseLink -Unordered -MaxAttempts 1 -ErrorVariable failed -ErrorAction SilentlyContinue |
+                Export-Csv $out -NoTypeInformation
+        } finally {
+            Set-TestEmulatorFaults -Emulator $emulator
+        }
+
+        $links = @(Import-Csv $out)
+        ($links.Reference | Sort-Object) -join ',' | Should -Be 'UO-2,UO-3,UO-4,UO-5,UO-6'
+        $links[0].Reference | Should -Be 'UO-2'
+        $failed.Count | Should -Be 1
+        $failed[0].TargetObject.invoice | Should -Be 'UO-1'
+        Get-ServerLinkCount | Should -Be ($before + 5)
+    }
+
     It 'binds the column names a spreadsheet is likely to use' {
         $csv = New-ExcelCsv -Name 'aliases.csv' -Lines @(
             'OrderId,AmountSatang,Ccy,Subject,Memo,Reusable'
