@@ -134,6 +134,9 @@ public sealed partial class EmulatorServer : IAsyncDisposable
     /// <summary>The highest number of API requests in flight at once seen since start or <see cref="ResetStats"/>.</summary>
     public int MaxConcurrentRequests => Volatile.Read(ref _maxConcurrent);
 
+    /// <summary>API requests received and not yet answered (nor dropped, nor given up by their client).</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
     /// <summary>API requests received (not /_emulator/*) since start or <see cref="ResetStats"/>.</summary>
     public long RequestCount => Interlocked.Read(ref _requestCount);
 
