@@ -169,6 +169,12 @@ namespace Omise.Core
         public int ReadParallelism { get; set; } = 4;
 
         /// <summary>
+        /// Requests of the run on the wire at once (New-OmiseLink's -ThrottleLimit), creates and reads alike. A row waiting
+        /// (a backoff, a Retry-After, a settle interval) holds none, so the rows around it go on. Null: no limit here.
+        /// </summary>
+        public int? MaxConcurrentRequests { get; set; }
+
+        /// <summary>
         /// The duplicate guard: a row whose payable identical link was created within this span before the run began is not
         /// created again but fails with <see cref="RecentDuplicateException"/> (one link per row: two identical rows and one
         /// recent link make one error and one new link). Null: no guard. Not used with <see cref="ReuseExisting"/>.
@@ -205,11 +211,16 @@ namespace Omise.Core
     /// identical rows still make two links. After <see cref="Close"/> no row sends anything more.
     /// Thread-safe; one instance per run.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification =
+        "The request slots' wait handle is never created, so there is nothing to release; a request given up may still release a slot after the run.")]
     public sealed class LinkCreator
     {
         private readonly OmiseClient _client;
         private readonly LinkCreatorOptions _options;
         private readonly Reconciler _reconciler;
+        // The run's request slots (MaxConcurrentRequests), shared by every request the run makes; never disposed: a request
+        // given up at the end of a run may still release its slot.
+        private readonly SemaphoreSlim? _gate;
         private readonly ReuseIndex? _reuse;
         private readonly ReuseIndex? _guard;
         private int _refusedInARow;
@@ -223,12 +234,13 @@ namespace Omise.Core
             _options = options ?? new LinkCreatorOptions();
             // A row's reads (look-ups, the reuse index) get as many attempts per request as its creates, never fewer than
             // the client's default: a run that outlasts a throttling burst for its POSTs must not lose a row to a GET.
-            var readAttempts = Math.Max(_options.MaxAttempts, client.Options.Retry.MaxAttempts);
-            _reconciler = new Reconciler(client, _options.SettleInterval, readAttempts);
+            _gate = _options.MaxConcurrentRequests is int slots ? new SemaphoreSlim(slots, slots) : null;
+            var reads = new RequestOptions { MaxAttempts = Math.Max(_options.MaxAttempts, client.Options.Retry.MaxAttempts), Gate = _gate };
+            _reconciler = new Reconciler(client, _options.SettleInterval, reads);
             if (_options.ReuseExisting)
-                _reuse = new ReuseIndex(client, _options.ReadParallelism, _options.ReuseWindow, "-ReuseExisting", _options.ReuseSince, readAttempts);
+                _reuse = new ReuseIndex(client, _options.ReadParallelism, _options.ReuseWindow, "-ReuseExisting", _options.ReuseSince, reads);
             else if (_options.DuplicateWindow is TimeSpan window)
-                _guard = new ReuseIndex(client, _options.ReadParallelism, window, "duplicate guard", maxAttempts: readAttempts);
+                _guard = new ReuseIndex(client, _options.ReadParallelism, window, "duplicate guard", reads: reads);
         }
 
         /// <summary>
@@ -350,7 +362,7 @@ namespace Omise.Core
                     row.Sending();
                     try
                     {
-                        var link = await _client.CreateLinkAsync(row.Request, new RequestOptions { IdempotencyKey = row.IdempotencyKey, Budget = budget }, cancellationToken).ConfigureAwait(false);
+                        var link = await _client.CreateLinkAsync(row.Request, new RequestOptions { IdempotencyKey = row.IdempotencyKey, Budget = budget, Gate = _gate, Label = row.Name }, cancellationToken).ConfigureAwait(false);
                         row.Sent(uncertain: true);
                         _reconciler.TryClaim(link);
                         return new CreateOutcome(link, LinkOrigin.Created, budget.Used);

@@ -185,12 +185,11 @@ namespace Omise.Core
     /// <summary>The pagers for links: every list and search walk goes through here.</summary>
     public static class LinkPaging
     {
-        /// <param name="maxAttempts">Attempts per page (null: the client's default).</param>
-        public static ListPager<Link> Links(OmiseClient client, LinkListFilter filter, PageWindow window, int? maxAttempts = null)
+        /// <param name="options">Each page's attempts, request slots and label (null: the client's defaults).</param>
+        public static ListPager<Link> Links(OmiseClient client, LinkListFilter filter, PageWindow window, RequestOptions? options = null)
         {
             var query = new ListQuery { From = filter.From, To = filter.To, Order = filter.Order };
             Func<Link, bool>? keep = filter.IncludeDeleted ? null : link => !link.Deleted;
-            var options = new RequestOptions { MaxAttempts = maxAttempts };
             return new ListPager<Link>((q, ct) => client.ListLinksAsync(q, options, ct), link => link.Id, query, window, keep, LinksPath);
         }
 
@@ -216,9 +215,8 @@ namespace Omise.Core
         /// <see cref="ListPager{T}"/>'s).
         /// </summary>
         public static async Task<int> ReadAllAsync(OmiseClient client, int parallelism, Action<Link, long> take, CancellationToken cancellationToken,
-            DateTime? from = null, int? maxAttempts = null)
+            DateTime? from = null, RequestOptions? options = null)
         {
-            var options = new RequestOptions { MaxAttempts = maxAttempts };
             var first = await client.ListLinksAsync(new ListQuery { Limit = ListQuery.MaxLimit, From = from }, options, cancellationToken).ConfigureAwait(false);
             var total = first.Total!.Value;
             var to = first.To;

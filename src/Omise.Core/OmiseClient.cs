@@ -153,20 +153,30 @@ namespace Omise.Core
             var idempotencyKey = method == HttpMethod.Post ? options?.IdempotencyKey ?? Guid.NewGuid().ToString() : null;
             var time = _options.TimeProvider;
             var started = time.GetTimestamp();
+            var gate = options?.Gate;
+            var label = options?.Label is string named ? named + ": " : "";
             while (true)
             {
                 var attempt = budget.Take();
-                var left = callTimeout - time.GetElapsedTime(started);
-                var timeout = left < _options.Timeout ? left : _options.Timeout;
                 try
                 {
-                    return await SendOnceAsync<T>(method, relativePath, formBody, idempotencyKey, timeout, cancellationToken).ConfigureAwait(false);
+                    if (gate != null) await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        var left = callTimeout - time.GetElapsedTime(started);
+                        var timeout = left < _options.Timeout ? left : _options.Timeout;
+                        return await SendOnceAsync<T>(method, relativePath, formBody, idempotencyKey, timeout, cancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        gate?.Release();
+                    }
                 }
                 catch (OmiseApiException ex) when (ex.IsTransient && Allows(rule, ex) && !budget.Exhausted)
                 {
                     var delay = policy.DelayBefore(attempt + 1, ex.RetryAfter);
                     if (time.GetElapsedTime(started) + delay + MinimumAttemptTime >= callTimeout) throw;
-                    OmiseTrace.Write($"{method} /{StripQuery(relativePath)} failed ({Describe(ex)}); attempt {attempt + 1} of {budget.Max} in {delay.TotalMilliseconds:0} ms");
+                    OmiseTrace.Write($"{label}{method} /{StripQuery(relativePath)} failed ({Describe(ex)}); attempt {attempt + 1} of {budget.Max} in {delay.TotalMilliseconds:0} ms");
                     await time.Delay(delay, cancellationToken).ConfigureAwait(false);
                 }
             }

@@ -24,7 +24,7 @@ namespace Omise.Core
 
         private readonly OmiseClient _client;
         private readonly TimeSpan _settle;
-        private readonly int? _lookUpAttempts;
+        private readonly RequestOptions _reads;
         // A claim matters only while some look-up window could still return its link: claims older than every open
         // window (and every window to come, which starts later) are dropped, so memory stays flat however many rows.
         private readonly List<DateTime> _openWindows = new List<DateTime>();
@@ -33,12 +33,12 @@ namespace Omise.Core
         private readonly Queue<(DateTime CreatedAt, string Id)> _claimOrder = new Queue<(DateTime, string)>();
         private long _claimsSincePrune;
 
-        /// <param name="lookUpAttempts">Attempts per look-up page (null: the client's default).</param>
-        public Reconciler(OmiseClient client, TimeSpan settle, int? lookUpAttempts = null)
+        /// <param name="reads">Attempts per look-up page and the run's request slots.</param>
+        public Reconciler(OmiseClient client, TimeSpan settle, RequestOptions reads)
         {
             _client = client;
             _settle = settle;
-            _lookUpAttempts = lookUpAttempts;
+            _reads = reads;
         }
 
         /// <summary>How many link ids are held as claimed now (bounded: see PruneClaims).</summary>
@@ -74,7 +74,7 @@ namespace Omise.Core
         public async Task<Link?> FindAsync(LinkCreateRequest request, DateTime since, OmiseApiException failure, TimeSpan attemptTook,
             string rowName, CancellationToken cancellationToken)
         {
-            var found = await LookUpAsync(request, since, failure, cancellationToken).ConfigureAwait(false);
+            var found = await LookUpAsync(request, since, failure, rowName, cancellationToken).ConfigureAwait(false);
             if (found != null) return found;
             var settle = Longest(_settle, attemptTook < _client.Options.Timeout ? attemptTook : _client.Options.Timeout, failure.RetryAfter ?? TimeSpan.Zero);
             if (settle > LongestSettle) settle = LongestSettle;
@@ -87,7 +87,7 @@ namespace Omise.Core
                 var left = settle - time.GetElapsedTime(started);
                 var wait = step < left ? step : left;
                 if (wait > TimeSpan.Zero) await time.Delay(wait, cancellationToken).ConfigureAwait(false);
-                found = await LookUpAsync(request, since, failure, cancellationToken).ConfigureAwait(false);
+                found = await LookUpAsync(request, since, failure, rowName, cancellationToken).ConfigureAwait(false);
                 if (found != null || time.GetElapsedTime(started) >= settle) return found;
                 step = step + step < LongestLookAgain ? step + step : LongestLookAgain;
             }
@@ -96,11 +96,12 @@ namespace Omise.Core
         private static TimeSpan Longest(params TimeSpan[] spans) => spans.Max();
 
         /// <summary>The earliest unclaimed link created since <paramref name="since"/> with the request's fields; claimed on return.</summary>
-        private async Task<Link?> LookUpAsync(LinkCreateRequest request, DateTime since, OmiseApiException failure, CancellationToken cancellationToken)
+        private async Task<Link?> LookUpAsync(LinkCreateRequest request, DateTime since, OmiseApiException failure, string rowName,
+            CancellationToken cancellationToken)
         {
             try
             {
-                var pager = LinkPaging.Links(_client, new LinkListFilter { From = since, Order = ListOrder.Chronological }, new PageWindow(), _lookUpAttempts);
+                var pager = LinkPaging.Links(_client, new LinkListFilter { From = since, Order = ListOrder.Chronological }, new PageWindow(), _reads.ForRead(rowName));
                 while (pager.HasMore)
                     foreach (var link in await pager.NextPageAsync(cancellationToken).ConfigureAwait(false))
                         if (LinkSignature.Matches(request, link) && TryClaim(link)) return link;

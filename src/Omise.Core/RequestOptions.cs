@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 
 namespace Omise.Core
 {
@@ -22,5 +23,18 @@ namespace Omise.Core
 
         /// <summary>The call's whole time, retries included (null: <see cref="OmiseClientOptions.CallTimeout"/>).</summary>
         public TimeSpan? Within { get; set; }
+
+        /// <summary>
+        /// The request slots of a piece of work (a New-OmiseLink run's -ThrottleLimit): each attempt holds one while it is
+        /// on the wire, never while it waits (a backoff, a Retry-After; and the caller's own waits, such as a settle
+        /// interval, hold none). Null: no limit here.
+        /// </summary>
+        public SemaphoreSlim? Gate { get; set; }
+
+        /// <summary>How trace lines name what the call is for, e.g. "row 7 (INV-1007)"; null: the method and path alone.</summary>
+        public string? Label { get; set; }
+
+        /// <summary>A copy for one more call of the same work: its gate, label and attempts, without a key or a budget.</summary>
+        public RequestOptions ForRead(string? label = null) => new RequestOptions { MaxAttempts = MaxAttempts, Gate = Gate, Label = label ?? Label };
     }
 }

@@ -113,6 +113,9 @@ public class BulkCreationTests
         Assert.Empty(result.Errors);
         AssertExactlyOnce(bed.Emulator, rows, result);
         Assert.Contains(result.Verbose, v => v.Contains("(429 too_many_requests)") && v.Contains("in 1000 ms"));
+        // Each retry line names its row, so a log shows which invoice waited.
+        Assert.All(result.Verbose.Where(v => v.Contains("(429 too_many_requests)")),
+            v => Assert.Matches(@"^Row \d \(line \d, INV-0000\d\): POST /links failed \(429 too_many_requests\); attempt \d+ of 10 in 1000 ms$", v));
         Assert.DoesNotContain(result.Verbose, v => v.Contains("looking for the link"));
         var waits = result.Verbose.Count(v => v.Contains("(429 too_many_requests)"));
         Assert.True(bed.Clock!.Elapsed >= TimeSpan.FromSeconds(waits), $"{waits} Retry-After waits of 1 s took {bed.Clock.Elapsed} of the session's clock");

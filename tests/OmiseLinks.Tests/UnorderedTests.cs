@@ -18,17 +18,20 @@ public class UnorderedTests
     ];
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task A_row_the_server_keeps_failing_holds_back_the_rows_after_it_only_without_Unordered(bool unordered)
+    [InlineData(false, 2)]
+    [InlineData(true, 2)]
+    [InlineData(false, 1)]
+    [InlineData(true, 1)]
+    public async Task A_row_the_server_keeps_failing_holds_back_the_rows_after_it_only_without_Unordered(bool unordered, int throttle)
     {
         await using var bed = await TestBed.StartAsync(virtualTime: true);
         // Every POST of the first row is answered 503 and stores nothing: each attempt is looked up through the settle
-        // interval before the next, so the row takes seconds and ends as an error.
+        // interval before the next, so the row takes seconds and ends as an error. It holds no request slot while it waits:
+        // at -ThrottleLimit 1 the other rows are still sent meanwhile.
         bed.Emulator.Faults = new FaultOptions { RefuseTitleContaining = " SLOW", RefuseStatus = 503 };
         bed.Shell.SetVariable("rows", RowsWithASlowFirst());
 
-        var result = bed.Run("$rows | New-OmiseLink -ThrottleLimit 2 -MaxAttempts 2" + (unordered ? " -Unordered" : "") +
+        var result = bed.Run($"$rows | New-OmiseLink -ThrottleLimit {throttle} -MaxAttempts 2" + (unordered ? " -Unordered" : "") +
             " 2>&1 | ForEach-Object { if ($_ -is [System.Management.Automation.ErrorRecord]) { 'error: ' + $_.TargetObject.invoice } else { $_.Reference } }");
 
         var seen = result.Output.Select(o => o.ToString()).ToList();
@@ -38,6 +41,7 @@ public class UnorderedTests
         // What the server holds: one link for each other row, none for the failing one.
         Assert.Equal(["Unordered 2", "Unordered 3", "Unordered 4", "Unordered 5"], bed.Emulator.Links.Select(l => l.Title).Order());
         Assert.True(bed.Clock!.Elapsed >= TimeSpan.FromSeconds(3), $"the failing row waited out its settle interval: {bed.Clock.Elapsed}");
+        Assert.InRange(bed.Emulator.MaxConcurrentRequests, 1, throttle);
     }
 
     [Fact]

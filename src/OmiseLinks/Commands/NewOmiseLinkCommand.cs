@@ -173,8 +173,9 @@ namespace OmiseLinks.Commands
                 DerivedIdempotencyKeys = !AllowDuplicate.IsPresent,
                 MaxAttempts = MaxAttempts,
                 ReadParallelism = ThrottleLimit,
+                MaxConcurrentRequests = ThrottleLimit,
             });
-            var run = _run = new LinkRun(this, _creator, _progress, ThrottleLimit, LookAhead(ThrottleLimit), DuplicateWindow, Unordered.IsPresent)
+            var run = _run = new LinkRun(this, _creator, _progress, LookAhead(ThrottleLimit), DuplicateWindow, Unordered.IsPresent)
             {
                 IncludeInputColumns = IncludeInputColumns.IsPresent,
             };

@@ -55,13 +55,15 @@ namespace OmiseLinks.Creation
 
         /// <param name="unordered">-Unordered: each row is written as soon as it is done, a row still waiting on the server never
         /// holding back the rows after it (the look-ahead then bounds the rows sent and not yet written).</param>
-        public LinkRun(IRunHost host, LinkCreator creator, RunProgress progress, int throttleLimit, int lookAhead, TimeSpan duplicateWindow, bool unordered = false)
+        public LinkRun(IRunHost host, LinkCreator creator, RunProgress progress, int lookAhead, TimeSpan duplicateWindow, bool unordered = false)
         {
             _host = host;
             _creator = creator;
             _progress = progress;
             _duplicateWindow = duplicateWindow;
-            _work = new OrderedWork<InputRow, CreateOutcome>(throttleLimit, lookAhead, completionOrder: unordered);
+            // Every row of the look-ahead runs; the creator's request slots keep the requests on the wire to -ThrottleLimit,
+            // and a row waiting (a backoff, a settle interval) holds none.
+            _work = new OrderedWork<InputRow, CreateOutcome>(lookAhead, lookAhead, completionOrder: unordered);
         }
 
         /// <summary>
