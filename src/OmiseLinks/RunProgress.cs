@@ -99,7 +99,14 @@ namespace OmiseLinks
             _unwritten.Add(linkId + (label.Length > 0 ? " (" + RowLabel.InList(label) + ")" : ""));
         }
 
-        public void CountMayExist() => MayExist++;
+        /// <summary>A row in flight when the run ended: its link may exist; named so a person can look for it.</summary>
+        public void CountMayExist(string label)
+        {
+            MayExist++;
+            _mayExist.Add(RowLabel.InList(label));
+        }
+
+        private readonly List<string> _mayExist = new List<string>();
         public void CountNeverSent() => NeverSent++;
 
         /// <summary>A failed row, as the summary names it: "row 7 INV-1007 (amount)".</summary>
@@ -123,7 +130,7 @@ namespace OmiseLinks
             Shown = true;
             var seconds = Elapsed.TotalSeconds;
             var rate = seconds > 0 ? Done / seconds : 0;
-            var counts = $"{Created} created, {Reused} reused, {Failed} failed" + (Skipped > 0 ? $", {Skipped} blank skipped" : "") +
+            var counts = $"{Created} created, " + (Adopted > 0 ? $"{Adopted} adopted, " : "") + $"{Reused} reused, {Failed} failed" + (Skipped > 0 ? $", {Skipped} blank skipped" : "") +
                 string.Format(CultureInfo.InvariantCulture, " ({0:0.0} rows/s)", rate);
             if (Total is long total && total > 0)
             {
@@ -197,7 +204,13 @@ namespace OmiseLinks
                     : string.Join(", ", _unwritten);
                 parts.Add($"{CreatedNotWritten} link(s) were created but not written out: {named}");
             }
-            if (MayExist > 0) parts.Add($"{MayExist} row(s) were in flight and may have a link");
+            if (MayExist > 0)
+            {
+                var rows = compact && _mayExist.Count > NamedInWarning
+                    ? string.Join(", ", _mayExist.Take(NamedInWarning)) + $" and {_mayExist.Count - NamedInWarning} more (the summary line names each)"
+                    : string.Join(", ", _mayExist);
+                parts.Add($"{MayExist} row(s) were in flight and may have a link: {rows}");
+            }
             if (LastWritten != null) parts.Add($"the last link written was {LastWritten}");
             if (NeverSent > 0) parts.Add($"{NeverSent} row(s) were never sent");
             return parts;

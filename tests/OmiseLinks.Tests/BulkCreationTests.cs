@@ -117,8 +117,10 @@ public class BulkCreationTests
         Assert.All(result.Verbose.Where(v => v.Contains("(429 too_many_requests)")),
             v => Assert.Matches(@"^Row \d \(line \d, INV-0000\d\): POST /links failed \(429 too_many_requests\); attempt \d+ of 10 in 1000 ms$", v));
         Assert.DoesNotContain(result.Verbose, v => v.Contains("looking for the link"));
-        var waits = result.Verbose.Count(v => v.Contains("(429 too_many_requests)"));
-        Assert.True(bed.Clock!.Elapsed >= TimeSpan.FromSeconds(waits), $"{waits} Retry-After waits of 1 s took {bed.Clock.Elapsed} of the session's clock");
+        // A row waiting out a Retry-After holds no request slot, so rows wait side by side; each row's own waits follow one
+        // another on the session's clock.
+        var longestRow = result.Verbose.Where(v => v.Contains("(429 too_many_requests)")).GroupBy(v => v.Split(':')[0]).Max(g => g.Count());
+        Assert.True(bed.Clock!.Elapsed >= TimeSpan.FromSeconds(longestRow), $"a row's {longestRow} Retry-After waits of 1 s took {bed.Clock.Elapsed} of the session's clock");
     }
 
     [Fact]

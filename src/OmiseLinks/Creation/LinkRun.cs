@@ -43,6 +43,7 @@ namespace OmiseLinks.Creation
         private readonly RunProgress _progress;
         private readonly TimeSpan _duplicateWindow;
         private readonly HoldBack _holdBack = new HoldBack();
+        private readonly bool _unordered;
         private long _sent;
         private bool _endReported;
         // SIGTERM during the run: set on the signal's thread, acted on by the pipeline thread (EndIfTerminating).
@@ -64,6 +65,7 @@ namespace OmiseLinks.Creation
             // Every row of the look-ahead runs; the creator's request slots keep the requests on the wire to -ThrottleLimit,
             // and a row waiting (a backoff, a settle interval) holds none.
             _work = new OrderedWork<InputRow, CreateOutcome>(lookAhead, lookAhead, completionOrder: unordered);
+            _unordered = unordered;
         }
 
         /// <summary>
@@ -401,7 +403,7 @@ namespace OmiseLinks.Creation
             }
             _rowsCancellation.Cancel();
             var written = _progress.Created + _progress.Adopted + _progress.Reused;
-            throw RunAccounting.Terminated(TerminationSignal.Reason, TerminationGrace, written, "ProcessTerminating," + typeof(Commands.NewOmiseLinkCommand).FullName);
+            throw RunAccounting.Terminated(TerminationSignal.Reason, TerminationGrace, written, _unordered, "ProcessTerminating," + typeof(Commands.NewOmiseLinkCommand).FullName);
         }
     }
 }

@@ -29,7 +29,7 @@ namespace OmiseLinks.Creation
         /// <summary>A row given up before its answer (cancelled): it may have a link if its request had been sent.</summary>
         public static void CountGivenUp(this RunProgress progress, InputRow row)
         {
-            if (row.Creation.MayExist) progress.CountMayExist();
+            if (row.Creation.MayExist) progress.CountMayExist(row.Creation.Name);
             else progress.CountNeverSent();
         }
 
@@ -37,7 +37,7 @@ namespace OmiseLinks.Creation
         public static void CountLeft(this RunProgress progress, InputRow row, Task<CreateOutcome> task)
         {
             if (task.Status == TaskStatus.RanToCompletion) progress.CountUnwritten(task.Result.Link.Id, row.Creation.Name);
-            else if (row.Creation.MayExist) progress.CountMayExist();
+            else if (row.Creation.MayExist) progress.CountMayExist(row.Creation.Name);
             else if (task.IsFaulted && !(task.Exception!.GetBaseException() is OperationCanceledException))
                 progress.CountFailure(row.Number, row.Label, RowErrors.FailureKey(task.Exception.GetBaseException()));
             else progress.CountNeverSent();
@@ -64,10 +64,10 @@ namespace OmiseLinks.Creation
         /// SIGTERM's end of the run: thrown as a throw statement would be, not only ending this statement, so a script's next
         /// statements do not run and pwsh -File does not exit 0 (try/catch still catches it).
         /// </summary>
-        public static RuntimeException Terminated(string reason, TimeSpan grace, long written, string errorId)
+        public static RuntimeException Terminated(string reason, TimeSpan grace, long written, bool unordered, string errorId)
         {
             var text = $"New-OmiseLink stopped: {reason}. No further row was sent; the rows in flight were given up to " +
-                $"{grace.TotalSeconds:0} s to finish, and {written} link(s) were written, in input order. " +
+                $"{grace.TotalSeconds:0} s to finish, and {written} link(s) were written{(unordered ? "" : ", in input order")}. " +
                 "The warning and the summary line name any link created but not written.";
             var record = new ErrorRecord(new OperationCanceledException(text), errorId, ErrorCategory.OperationStopped, null)
             {
