@@ -93,8 +93,9 @@ namespace Omise.Core
     /// </summary>
     public sealed class RecentDuplicateException : Exception
     {
-        public RecentDuplicateException(Link existing, TimeSpan window)
-            : base($"Not created: a payable link with the same amount, currency, title, description and multiple flag was created " +
+        /// <param name="message">The message, when it tells more than this row (null: this row's).</param>
+        public RecentDuplicateException(Link existing, TimeSpan window, string? message = null)
+            : base(message ?? $"Not created: a payable link with the same amount, currency, title, description and multiple flag was created " +
                 $"within the last {Hours(window)}: {existing.Id}, created {Timestamps.Text(existing.CreatedAt)}. Nothing was sent for this row.")
             => Existing = existing;
 

@@ -255,6 +255,9 @@ public class NewOmiseLinkTests
         var refused = Assert.Single(real.Errors);
         Assert.Equal("AlreadyRun", refused.FullyQualifiedErrorId.Split(',')[0]);
         Assert.Contains("2 of 3 rows have an identical payable link", refused.ErrorDetails.Message);
+        // A runbook that logs $_.Exception.Message logs the same text, the rows in input order.
+        Assert.Equal(refused.ErrorDetails.Message, refused.Exception.Message);
+        Assert.Contains($"row 1 (line 2) ({IdOf("first")}), row 2 (line 3) ({IdOf("second")})", refused.Exception.Message);
         Assert.Equal(3, bed.Emulator.Links.Count);
         Assert.Equal(3, bed.Emulator.CreateLinkRequests);
 

@@ -97,12 +97,14 @@ namespace OmiseLinks.Creation
         }
 
         // Rows the duplicate guard refused, with the existing link of each: one AlreadyRun error at the end tells them all.
-        private readonly List<(string Label, object Target, Link Existing)> _alreadyLinked = new List<(string, object, Link)>();
+        private readonly List<(long? Number, string Label, object Target, Link Existing)> _alreadyLinked = new List<(long?, string, object, Link)>();
 
         public void WriteAlreadyRun()
         {
             if (_alreadyLinked.Count == 0) return;
-            var record = RowErrors.AlreadyRun(_alreadyLinked, _progress.Rows, _duplicateWindow);
+            // In input order, however the rows finished (-Unordered).
+            var record = RowErrors.AlreadyRun(_alreadyLinked.OrderBy(r => r.Number).Select(r => (r.Label, r.Target, r.Existing)).ToList(),
+                _progress.Rows, _duplicateWindow);
             _alreadyLinked.Clear();
             WriteRowError(record, "");
         }
@@ -299,7 +301,7 @@ namespace OmiseLinks.Creation
             {
                 // Told once for the run (AlreadyRun at the end), not once a row: a repeated input would print thousands.
                 _progress.CountAlreadyRun();
-                _alreadyLinked.Add((row.Label, row.Target, duplicate.Existing));
+                _alreadyLinked.Add((row.Number, row.Label, row.Target, duplicate.Existing));
                 _host.Verbose($"{row.Creation.Name}: not created: {duplicate.Existing.Id} with the same fields was created {Timestamps.Text(duplicate.Existing.CreatedAt)} (RecentDuplicate)");
                 return;
             }

@@ -118,7 +118,8 @@ namespace OmiseLinks.Creation
             var text = $"This input looks already run: {refused.Count} of {rows} row{(rows == 1 ? "" : "s")} have an identical " +
                 $"payable link created in the last {RecentDuplicateException.Hours(window)}, the first at {Timestamps.Text(first)}: {named}. " +
                 "Nothing was sent for them.";
-            return new ErrorRecord(new RecentDuplicateException(refused[0].Existing, window), "AlreadyRun", ErrorCategory.ResourceExists,
+            // The exception carries the whole text too: a runbook that logs $_.Exception.Message logs what the run was told.
+            return new ErrorRecord(new RecentDuplicateException(refused[0].Existing, window, text), "AlreadyRun", ErrorCategory.ResourceExists,
                 refused.Select(r => r.Target).ToArray())
             {
                 ErrorDetails = new ErrorDetails(text)
