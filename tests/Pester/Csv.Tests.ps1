@@ -131,18 +131,19 @@ Describe 'Import-Csv | New-OmiseLink | Export-Csv' {
         $out = Join-Path $work 'unordered-links.csv'
         Set-TestEmulatorFaults -Emulator $emulator -Faults @{ refuse_title_containing = ' SLOW'; refuse_status = 503 }
         try {
-            # The first row's create is answered 503 and looked up through the settle interval (3 s) before it fails.
-            Import-Csv $csv | New-OmiseLink -Unordered -MaxAttempts 1 -ErrorVariable failed -ErrorAction SilentlyContinue |
-                Export-Csv $out -NoTypeInformation
+            # The first row's create is answered 503 and looked up through the settle interval (3 s) before it fails; the
+            # links and the error are seen in the order they come, each link appended to the file as it comes.
+            $seen = @(Import-Csv $csv | New-OmiseLink -Unordered -MaxAttempts 1 2>&1 | ForEach-Object {
+                    if ($_ -is [System.Management.Automation.ErrorRecord]) { "error $($_.TargetObject.invoice)" }
+                    else { $_ | Export-Csv $out -Append -NoTypeInformation; $_.Reference }
+                })
         } finally {
             Set-TestEmulatorFaults -Emulator $emulator
         }
 
-        $links = @(Import-Csv $out)
-        ($links.Reference | Sort-Object) -join ',' | Should -Be 'UO-2,UO-3,UO-4,UO-5,UO-6'
-        $links[0].Reference | Should -Be 'UO-2'
-        $failed.Count | Should -Be 1
-        $failed[0].TargetObject.invoice | Should -Be 'UO-1'
+        $seen[-1] | Should -Be 'error UO-1'
+        ($seen[0..4] | Sort-Object) -join ',' | Should -Be 'UO-2,UO-3,UO-4,UO-5,UO-6'
+        (@(Import-Csv $out).Reference | Sort-Object) -join ',' | Should -Be 'UO-2,UO-3,UO-4,UO-5,UO-6'
         Get-ServerLinkCount | Should -Be ($before + 5)
     }
 
