@@ -133,7 +133,7 @@ Describe 'Import-Csv | New-OmiseLink | Export-Csv' {
         try {
             # The first row's create is answered 503 and looked up through the settle interval (3 s) before it fails; the
             # links and the error are seen in the order they come, each link appended to the file as it comes.
-            $seen = @(Import-Csv $csv | New-OmiseLink -Unordered -MaxAttempts 1 2>&1 | ForEach-Object {
+            $seen = @(Import-Csv $csv | New-OmiseLink -Unordered -MaxAttempts 1 -ErrorAction Continue 2>&1 | ForEach-Object {
                     if ($_ -is [System.Management.Automation.ErrorRecord]) { "error $($_.TargetObject.invoice)" }
                     else { $_ | Export-Csv $out -Append -NoTypeInformation; $_.Reference }
                 })
