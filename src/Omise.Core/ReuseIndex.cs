@@ -33,11 +33,11 @@ namespace Omise.Core
         /// <param name="window">Only the links created within this span before now (by the server's clock).</param>
         /// <param name="since">Only the links created at or after this time; wins over <paramref name="window"/>. Both null: every link.</param>
         /// <param name="name">How trace lines name the index ("-ReuseExisting", "duplicate guard").</param>
-        /// <param name="reads">Attempts per read and the run's request slots (null: the client's defaults).</param>
+        /// <param name="reads">Attempts per read and the run's request slots (null: the client's defaults); the reads are labelled with <paramref name="name"/>.</param>
         public ReuseIndex(OmiseClient client, int parallelism, TimeSpan? window = null, string name = "-ReuseExisting", DateTime? since = null,
             RequestOptions? reads = null)
         {
-            _reads = reads ?? new RequestOptions();
+            _reads = (reads ?? new RequestOptions()).ForRead(name);
             _client = client;
             _parallelism = parallelism;
             _window = window;
@@ -66,7 +66,7 @@ namespace Omise.Core
                     else if (paid && _paid.TryGetValue(signature, out var paidLinks) && paidLinks.Count > 0) return (paidLinks.Dequeue(), true);
                     else return null;
                 }
-                var link = await _client.GetLinkAsync(id, _reads.ForRead(_name), cancellationToken).ConfigureAwait(false);
+                var link = await _client.GetLinkAsync(id, _reads, cancellationToken).ConfigureAwait(false);
                 if (link.Payable && LinkSignature.Matches(request, link)) return (link, false);
                 OmiseTrace.Write($"{_name}: {id} is no longer payable (paid or removed since it was listed); not taken");
                 if (IsPaid(link) && LinkSignature.Matches(request, link)) lock (index) Enqueue(_paid, signature, link);
@@ -116,7 +116,7 @@ namespace Omise.Core
                 if (!found.TryGetValue(signature, out var list)) found[signature] = list = new List<(DateTime, long, string)>(1);
                 list.Add((link.CreatedAt, place, link.Id));
                 payable++;
-            }, cancellationToken, Since, _reads.ForRead(_name)).ConfigureAwait(false);
+            }, cancellationToken, Since, _reads).ConfigureAwait(false);
             var index = new Dictionary<string, Queue<string>>(found.Count, StringComparer.Ordinal);
             foreach (var entry in found)
             {

@@ -194,23 +194,17 @@ namespace OmiseLinks
 
         private const int NamedInWarning = 5;
 
+        // The warning names the first few; the summary line (compact: false) names each.
+        private static string Named(List<string> items, bool compact) =>
+            compact && items.Count > NamedInWarning
+                ? string.Join(", ", items.Take(NamedInWarning)) + $" and {items.Count - NamedInWarning} more (the summary line names each)"
+                : string.Join(", ", items);
+
         private List<string> EarlyEndParts(bool compact)
         {
             var parts = new List<string>();
-            if (CreatedNotWritten > 0)
-            {
-                var named = compact && _unwritten.Count > NamedInWarning
-                    ? string.Join(", ", _unwritten.Take(NamedInWarning)) + $" and {_unwritten.Count - NamedInWarning} more (the summary line names each)"
-                    : string.Join(", ", _unwritten);
-                parts.Add($"{CreatedNotWritten} link(s) were created but not written out: {named}");
-            }
-            if (MayExist > 0)
-            {
-                var rows = compact && _mayExist.Count > NamedInWarning
-                    ? string.Join(", ", _mayExist.Take(NamedInWarning)) + $" and {_mayExist.Count - NamedInWarning} more (the summary line names each)"
-                    : string.Join(", ", _mayExist);
-                parts.Add($"{MayExist} row(s) were in flight and may have a link: {rows}");
-            }
+            if (CreatedNotWritten > 0) parts.Add($"{CreatedNotWritten} link(s) were created but not written out: {Named(_unwritten, compact)}");
+            if (MayExist > 0) parts.Add($"{MayExist} row(s) were in flight and may have a link: {Named(_mayExist, compact)}");
             if (LastWritten != null) parts.Add($"the last link written was {LastWritten}");
             if (NeverSent > 0) parts.Add($"{NeverSent} row(s) were never sent");
             return parts;

@@ -105,28 +105,38 @@ public class PreflightScriptTests
     [Fact]
     public void A_PowerShell_version_refusal_stops_the_import_before_the_root_module()
     {
+        var script = File.ReadAllText(ScriptPath);
+        const string call = "$tooOld = Get-OmiseLinksPowerShellProblem -Edition $edition -Major $version.Major -Minor $version.Minor -Version ([string] $version)";
+        Assert.Contains(call, script);
+
+        var output = ImportProbeWith(script.Replace(call, "$tooOld = Get-OmiseLinksPowerShellProblem -Edition 'Core' -Major 7 -Minor 2 -Version '7.2.24'"));
+
+        Assert.StartsWith("PowerShellTooOld,", output[0]);
+        Assert.Contains("this is PowerShell 7.2.24", output[1]);
+        Assert.Equal("False", output[2]);
+        Assert.Equal("False", output[3]);
+    }
+
+    /// <summary>
+    /// Imports a probe module whose nested module is <paramref name="preflight"/> (before its root module) and returns: the
+    /// import's error id or 'imported', the error's message, whether the root module ran, whether the module is loaded.
+    /// </summary>
+    private static string[] ImportProbeWith(string preflight)
+    {
         var folder = Path.Combine(Directory.CreateTempSubdirectory("omiselinks-preflight-").FullName, "Probe");
         Directory.CreateDirectory(folder);
         try
         {
-            var script = File.ReadAllText(ScriptPath);
-            const string call = "$tooOld = Get-OmiseLinksPowerShellProblem -Edition $edition -Major $version.Major -Minor $version.Minor -Version ([string] $version)";
-            Assert.Contains(call, script);
-            File.WriteAllText(Path.Combine(folder, "OmiseLinks.Preflight.ps1"),
-                script.Replace(call, "$tooOld = Get-OmiseLinksPowerShellProblem -Edition 'Core' -Major 7 -Minor 2 -Version '7.2.24'"));
+            File.WriteAllText(Path.Combine(folder, "OmiseLinks.Preflight.ps1"), preflight);
             File.WriteAllText(Path.Combine(folder, "Probe.psm1"), "$global:ProbeRootModuleLoaded = $true");
             File.WriteAllText(Path.Combine(folder, "Probe.psd1"),
                 "@{ ModuleVersion = '1.0'; RootModule = 'Probe.psm1'; NestedModules = @('OmiseLinks.Preflight.ps1'); FunctionsToExport = @() }");
 
             using var ps = NewShell();
+            // No -ErrorAction Stop: the throw must stop the import by itself, as it would in a plain Import-Module.
             ps.AddScript("try { Import-Module $args[0]; 'imported' } catch { $_.FullyQualifiedErrorId; $_.Exception.Message }; " +
                          "[bool]$global:ProbeRootModuleLoaded; [bool](Get-Module Probe)").AddArgument(Path.Combine(folder, "Probe.psd1"));
-            var output = ps.Invoke().Select(o => o.ToString()).ToArray();
-
-            Assert.StartsWith("PowerShellTooOld,", output[0]);
-            Assert.Contains("this is PowerShell 7.2.24", output[1]);
-            Assert.Equal("False", output[2]);
-            Assert.Equal("False", output[3]);
+            return ps.Invoke().Select(o => o.ToString()).ToArray();
         }
         finally { Directory.Delete(Path.GetDirectoryName(folder)!, recursive: true); }
     }
@@ -167,28 +177,14 @@ public class PreflightScriptTests
     [Fact]
     public void The_check_runs_before_the_root_module_and_its_throw_stops_the_import()
     {
-        var folder = Path.Combine(Directory.CreateTempSubdirectory("omiselinks-preflight-").FullName, "Probe");
-        Directory.CreateDirectory(folder);
-        try
-        {
-            Assert.Contains("-Release 394802", ForcedToFail());
-            File.WriteAllText(Path.Combine(folder, "OmiseLinks.Preflight.ps1"), ForcedToFail());
-            File.WriteAllText(Path.Combine(folder, "Probe.psm1"), "$global:ProbeRootModuleLoaded = $true");
-            File.WriteAllText(Path.Combine(folder, "Probe.psd1"),
-                "@{ ModuleVersion = '1.0'; RootModule = 'Probe.psm1'; NestedModules = @('OmiseLinks.Preflight.ps1'); FunctionsToExport = @() }");
+        Assert.Contains("-Release 394802", ForcedToFail());
 
-            using var ps = NewShell();
-            // No -ErrorAction Stop: the throw must stop the import by itself, as it would in a plain Import-Module.
-            ps.AddScript("try { Import-Module $args[0]; 'imported' } catch { $_.FullyQualifiedErrorId; $_.Exception.Message }; " +
-                         "[bool]$global:ProbeRootModuleLoaded; [bool](Get-Module Probe)").AddArgument(Path.Combine(folder, "Probe.psd1"));
-            var output = ps.Invoke().Select(o => o.ToString()).ToArray();
+        var output = ImportProbeWith(ForcedToFail());
 
-            Assert.StartsWith("DotNetFrameworkTooOld,", output[0]);
-            Assert.Contains(".NET Framework 4.6.2 (release 394802)", output[1]);
-            Assert.Equal("False", output[2]); // the root module never ran
-            Assert.Equal("False", output[3]); // and nothing is imported
-        }
-        finally { Directory.Delete(Path.GetDirectoryName(folder)!, recursive: true); }
+        Assert.StartsWith("DotNetFrameworkTooOld,", output[0]);
+        Assert.Contains(".NET Framework 4.6.2 (release 394802)", output[1]);
+        Assert.Equal("False", output[2]); // the root module never ran
+        Assert.Equal("False", output[3]); // and nothing is imported
     }
 
     [Fact]
