@@ -77,13 +77,17 @@ namespace Omise.Core
         }
 
         /// <summary>A create of this row is in flight, or one may have reached the server without an answer.</summary>
-        public bool MayExist => Volatile.Read(ref _inFlight) > 0 || Volatile.Read(ref _uncertain) > 0;
+        public bool MayExist => Volatile.Read(ref _inFlight) > 0 || Uncertain;
 
-        internal void Sending() => Interlocked.Increment(ref _inFlight);
+        /// <summary>An earlier create of this row may have reached the server without an answer.</summary>
+        internal bool Uncertain => Volatile.Read(ref _uncertain) > 0;
+
+        // One create of a row at a time; its attempts (retries within the call) each mark it sending again.
+        internal void Sending() => Volatile.Write(ref _inFlight, 1);
         internal void Sent(bool uncertain)
         {
             if (uncertain) Interlocked.Exchange(ref _uncertain, 1);
-            Interlocked.Decrement(ref _inFlight);
+            Volatile.Write(ref _inFlight, 0);
         }
     }
 
@@ -355,15 +359,26 @@ namespace Omise.Core
             var window = _reconciler.OpenWindow();
             try
             {
+                var time = _client.Options.TimeProvider;
                 while (true)
                 {
-                    if (_closed) throw new RowAbandonedException(row.MayExist);
-                    var sentAt = _client.Options.TimeProvider.GetTimestamp();
+                    var sentAt = time.GetTimestamp();
+                    // Checked once the request slot is taken, just before each attempt goes out: a row that waited for a slot
+                    // while the run ended (Ctrl+C, SIGTERM, an unreachable API) sends nothing.
+                    var options = new RequestOptions
+                    {
+                        IdempotencyKey = row.IdempotencyKey, Budget = budget, Gate = _gate, Label = row.Name,
+                        BeforeSend = () =>
+                        {
+                            if (_closed) throw new RowAbandonedException(row.Uncertain);
+                            row.Sending();
+                            sentAt = time.GetTimestamp();
+                        },
+                    };
                     OmiseApiException failure;
-                    row.Sending();
                     try
                     {
-                        var link = await _client.CreateLinkAsync(row.Request, new RequestOptions { IdempotencyKey = row.IdempotencyKey, Budget = budget, Gate = _gate, Label = row.Name }, cancellationToken).ConfigureAwait(false);
+                        var link = await _client.CreateLinkAsync(row.Request, options, cancellationToken).ConfigureAwait(false);
                         row.Sent(uncertain: true);
                         _reconciler.TryClaim(link);
                         return new CreateOutcome(link, LinkOrigin.Created, budget.Used);
@@ -378,6 +393,11 @@ namespace Omise.Core
                         row.Sent(uncertain: false);
                         throw;
                     }
+                    catch (RowAbandonedException)
+                    {
+                        row.Sent(uncertain: false);
+                        throw;
+                    }
                     catch (OperationCanceledException)
                     {
                         row.Sent(uncertain: true);
@@ -385,7 +405,7 @@ namespace Omise.Core
                     }
 
                     OmiseTrace.Write($"{row.Name}: POST /links failed ({OmiseClient.Describe(failure)}) and may have reached the server; looking for its link before sending anything again");
-                    var found = await _reconciler.FindAsync(row.Request, window, failure, _client.Options.TimeProvider.GetElapsedTime(sentAt), row.Name, cancellationToken).ConfigureAwait(false);
+                    var found = await _reconciler.FindAsync(row.Request, window, failure, time.GetElapsedTime(sentAt), row.Name, cancellationToken).ConfigureAwait(false);
                     if (found != null)
                     {
                         OmiseTrace.Write($"{row.Name}: found {found.Id}, created by the attempt whose answer was lost; adopting it instead of creating another");

@@ -163,6 +163,7 @@ namespace Omise.Core
                     if (gate != null) await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                     try
                     {
+                        options?.BeforeSend?.Invoke();
                         var left = callTimeout - time.GetElapsedTime(started);
                         var timeout = left < _options.Timeout ? left : _options.Timeout;
                         return await SendOnceAsync<T>(method, relativePath, formBody, idempotencyKey, timeout, cancellationToken).ConfigureAwait(false);

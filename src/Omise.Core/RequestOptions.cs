@@ -31,6 +31,12 @@ namespace Omise.Core
         /// </summary>
         public SemaphoreSlim? Gate { get; set; }
 
+        /// <summary>
+        /// Called once the attempt has its request slot, just before it goes out, for every attempt; it may throw to send
+        /// nothing (the slot is given back and the call ends with that exception).
+        /// </summary>
+        public Action? BeforeSend { get; set; }
+
         /// <summary>How trace lines name what the call is for, e.g. "row 7 (INV-1007)"; null: the method and path alone.</summary>
         public string? Label { get; set; }
 

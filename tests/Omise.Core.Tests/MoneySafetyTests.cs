@@ -486,3 +486,40 @@ public class EndpointUserInfoTests
         Assert.DoesNotContain("s3cretpass", error.Message);
     }
 }
+
+public class RequestSlotTests
+{
+    [Fact]
+    public async Task A_row_waiting_for_a_request_slot_when_the_run_closes_is_never_sent()
+    {
+        // One request slot. The first row's POST is held at the server; the second row has passed every check before
+        // sending and waits for the slot. The run closes (Ctrl+C, SIGTERM), then the first answer comes: the second row
+        // gives up without sending, and the server holds one link.
+        using var firstArrived = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var server = new ScriptedLinks((posts, s, _, body) =>
+        {
+            if (posts == 1)
+            {
+                firstArrived.Set();
+                release.Wait(TimeSpan.FromSeconds(30));
+            }
+            return ScriptedLinks.Ok(s.Store(body));
+        });
+        using var client = ScriptedLinks.Client(server.Handler);
+        var creator = new LinkCreator(client, new LinkCreatorOptions { MaxConcurrentRequests = 1 });
+
+        var first = Task.Run(() => creator.CreateAsync(new LinkCreateRequest(100, "thb", "Slot holder", "d", false), CancellationToken.None));
+        Assert.True(firstArrived.Wait(TimeSpan.FromSeconds(30)));
+        var second = creator.CreateAsync(new LinkCreateRequest(200, "thb", "Slot waiter", "d", false), CancellationToken.None);
+        Assert.False(second.IsCompleted);
+        creator.Close();
+        release.Set();
+
+        Assert.Equal(LinkOrigin.Created, (await first).Origin);
+        var abandoned = await Assert.ThrowsAsync<RowAbandonedException>(() => second);
+        Assert.False(abandoned.MayExist);
+        Assert.Equal(1, server.Posts);
+        Assert.Single(server.Links);
+    }
+}
